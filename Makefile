@@ -1,0 +1,57 @@
+# The two commands: `make run` (the site with demo data) and `make test` (the test suite).
+# Both build the virtualenv on first use; nothing but Python 3.11 is needed.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrate demo check install clean superuser
+
+help:
+	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
+	@echo "make test   set up and run the test suite (DATABASE_URL picks the database)"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make format ruff format and ruff check --fix"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+
+run: demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(ADDR)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+superuser: migrate
+	DEBUG=1 $(BIN)/python manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

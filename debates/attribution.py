@@ -1,0 +1,93 @@
+"""What the public may see of a speaker: the one place that decides it.
+
+Speakers can be at risk for what they said. Every public output (pages, feeds, search
+results, API responses, public exports) asks ``public_speaker()`` for a participant's
+label and link, and never reads the participant's name or organisation itself.
+
+The rule, from the debate record format:
+
+==========  ===================================  ===========================================
+attribution public sees                           example
+==========  ===================================  ===========================================
+named       name and role                         Qazi Matiullah Doorman, civil society activist
+role        role and province, never the name     a provincial council member in Ghor
+anonymous   only that someone spoke at the debate one speaker in the Kabul debate
+==========  ===================================  ===========================================
+
+A participant whose attribution nobody chose (blank, unknown) is treated as anonymous.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+NAMED = "named"
+ROLE = "role"
+
+
+@dataclass(frozen=True)
+class PublicSpeaker:
+    """A speaker as the public may see them."""
+
+    label: str
+    # Set for named participants only: their public page is keyed by it.
+    slug: str | None = None
+    # The role is safe to show for named and role participants only.
+    role: str = ""
+
+    @property
+    def is_named(self):
+        return self.slug is not None
+
+    @property
+    def url(self):
+        """The public speaker page; only named participants have one."""
+        if self.slug is None:
+            return None
+        return reverse("debates:speaker_detail", args=[self.slug])
+
+
+def public_speaker(participant, debate=None):
+    """Return the PublicSpeaker for ``participant`` speaking at ``debate``.
+
+    ``participant`` may be None (an unidentified speaker); ``debate`` may be None when
+    there is no debate in view, e.g. a moderator listed outside any debate.
+    """
+    if participant is None:
+        return PublicSpeaker(label=_("an unidentified speaker"))
+
+    if participant.attribution == NAMED:
+        label = participant.name
+        if participant.role:
+            label = _("%(name)s, %(role)s") % {"name": participant.name, "role": participant.role}
+        return PublicSpeaker(
+            label=label,
+            slug=participant.slug,
+            role=participant.role,
+        )
+
+    if participant.attribution == ROLE:
+        province = participant.province or (debate.province if debate else None)
+        role = participant.role or _("participant")
+        if province is None:
+            label = _("%(article)s %(role)s") % {"article": _article(role), "role": role}
+        else:
+            label = _("%(article)s %(role)s in %(province)s") % {
+                "article": _article(role),
+                "role": role,
+                "province": province.name,
+            }
+        return PublicSpeaker(label=label, role=participant.role)
+
+    # Anonymous, and any attribution nobody chose.
+    if debate is None:
+        return PublicSpeaker(label=_("an anonymous speaker"))
+    return PublicSpeaker(
+        label=_("one speaker in the %(province)s debate") % {"province": debate.province.name}
+    )
+
+
+def _article(word):
+    # English indefinite article; translations word the whole phrase themselves.
+    return _("an") if word[:1].lower() in "aeiou" else _("a")

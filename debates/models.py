@@ -1,0 +1,545 @@
+"""Programmes, provinces, topics and positions, participants, debates and statements.
+
+What the public may see of a participant is decided in ``debates.attribution`` and
+nowhere else; what the public may see at all is decided by the ``published()`` querysets.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from . import attribution
+
+SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
+slug_validator = RegexValidator(
+    re.compile(SLUG_PATTERN),
+    _("Use 1 to 100 lowercase letters, digits and hyphens."),
+    code="invalid_slug",
+)
+language_tag_validator = RegexValidator(
+    re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    _("Use a language tag such as fa-AF (Dari) or ps (Pashto)."),
+    code="invalid_language",
+)
+
+# Primary language subtags written right to left (Dari and Pashto above all).
+RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "pbt", "pbu", "ur", "he", "ug", "sd", "ckb"}
+
+
+def slug_field(verbose_name=None, **kwargs):
+    """The record format's slug: lowercase ASCII letters, digits and hyphens."""
+    kwargs.setdefault("unique", True)
+    kwargs.setdefault(
+        "help_text", _("Lowercase letters, digits and hyphens; identifies it across files.")
+    )
+    return models.SlugField(
+        verbose_name or _("slug"), max_length=100, validators=[slug_validator], **kwargs
+    )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=300)
+    slug = slug_field()
+    description = models.TextField(_("description"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="programme_ends_after_it_starts",
+                violation_error_message=_("A programme cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("debates:debate_list") + f"?programme={self.slug}"
+
+    def clean(self):
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("A programme cannot end before it starts.")})
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def with_published_debates(self):
+        """Provinces where at least one published debate was held, with the count."""
+        return (
+            self.filter(debates__status=Status.PUBLISHED)
+            .annotate(debate_count=models.Count("debates", distinct=True))
+            .order_by("name")
+        )
+
+
+class Province(models.Model):
+    code = models.CharField(
+        _("ISO 3166-2 code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}-[A-Z0-9]{1,3}$", _("Use a code such as AF-KDZ."))],
+    )
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_fa = models.CharField(_("name (Dari)"), max_length=100, blank=True)
+    name_ps = models.CharField(_("name (Pashto)"), max_length=100, blank=True)
+    slug = slug_field()
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("debates:province_detail", args=[self.slug])
+
+
+class Stance(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    MIXED = "mixed", _("Mixed")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class Topic(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = slug_field()
+    question = models.CharField(
+        _("question"), max_length=500, blank=True, help_text=_("The motion, as a question.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("debates:topic_detail", args=[self.slug])
+
+
+class Position(models.Model):
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="positions", verbose_name=_("topic")
+    )
+    slug = slug_field(unique=False, help_text=_("Unique within the topic."))
+    label = models.CharField(_("label"), max_length=300)
+    stance = models.CharField(
+        _("stance"),
+        max_length=10,
+        choices=Stance.choices,
+        help_text=_("Relative to the topic's question."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["topic", "order", "id"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "slug"],
+                name="position_slug_unique_in_topic",
+                violation_error_message=_("This topic already has a position with this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="position_stance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic.title}: {self.label}"
+
+    def get_absolute_url(self):
+        return self.topic.get_absolute_url() + f"#position-{self.slug}"
+
+
+class Attribution(models.TextChoices):
+    NAMED = "named", _("Named: the public sees name and role")
+    ROLE = "role", _("Role: the public sees role and province, never the name")
+    ANONYMOUS = "anonymous", _("Anonymous: the public sees only that someone spoke")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def named(self):
+        return self.filter(attribution=Attribution.NAMED)
+
+    def with_public_page(self):
+        """Named participants who spoke at, or moderated, a published debate."""
+        return (
+            self.named()
+            .filter(
+                Q(statements__debate__status=Status.PUBLISHED)
+                | Q(moderated_debates__status=Status.PUBLISHED)
+            )
+            .distinct()
+        )
+
+
+class Participant(models.Model):
+    name = models.CharField(
+        _("name"), max_length=300, help_text=_("As staff know it; may be a single word.")
+    )
+    slug = slug_field()
+    role = models.CharField(
+        _("role"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. provincial council member, audience member."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("province"),
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=10,
+        choices=Attribution.choices,
+        default=Attribution.ANONYMOUS,
+        help_text=_(
+            "What the public may see. Named: name and role. Role: role and province, never "
+            "the name. Anonymous: only that someone spoke at the debate. Name and "
+            "organisation of a role or anonymous participant never leave the admin."
+        ),
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["name"], name="participant_name_idx")]
+
+    def __str__(self):
+        # Staff-facing only: public output goes through public_label().
+        return self.name
+
+    def get_absolute_url(self):
+        """The public speaker page, or None: only named participants have one."""
+        if self.attribution != Attribution.NAMED:
+            return None
+        return reverse("debates:speaker_detail", args=[self.slug])
+
+    def public_label(self, debate=None):
+        return attribution.public_speaker(self, debate).label
+
+
+class DebateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+    def on_topic(self, topic):
+        return self.filter(topic=topic)
+
+    def in_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def held_between(self, start=None, end=None):
+        qs = self
+        if start:
+            qs = qs.filter(held_on__gte=start)
+        if end:
+            qs = qs.filter(held_on__lte=end)
+        return qs
+
+    def newest_first(self):
+        return self.order_by("-held_on", "-id")
+
+    def with_related(self):
+        """What a debate's public label needs, in the same query."""
+        return self.select_related("province", "topic", "programme", "moderator__province")
+
+    def with_statement_count(self):
+        return self.annotate(statement_count=models.Count("statements", distinct=True))
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+
+
+class Debate(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = slug_field()
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debates",
+        verbose_name=_("programme"),
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="debates",
+        verbose_name=_("topic"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="debates", verbose_name=_("province")
+    )
+    district = models.CharField(_("district"), max_length=200, blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    held_on = models.DateField(_("held on"))
+    held_on_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Month: the public sees only the month, e.g. December 2015."),
+    )
+    moderator = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderated_debates",
+        verbose_name=_("moderator"),
+    )
+    attendance_total = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    attendance_women = models.PositiveIntegerField(
+        _("women attending"), null=True, blank=True, help_text=_("At most the attendance.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("A draft is never shown to the public."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DebateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("debate")
+        verbose_name_plural = _("debates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendance_women__isnull=True)
+                | Q(attendance_total__isnull=True)
+                | Q(attendance_women__lte=F("attendance_total")),
+                name="debate_women_at_most_total",
+                violation_error_message=_("Women attending cannot exceed the attendance."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="debate_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-held_on"], name="debate_status_held_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.province.name}, {self.held_on.isoformat()})"
+
+    def get_absolute_url(self):
+        return reverse("debates:debate_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def held_on_display(self):
+        if self.held_on_precision == DatePrecision.MONTH:
+            return date_format(self.held_on, "YEAR_MONTH_FORMAT")
+        return date_format(self.held_on, "DATE_FORMAT")
+
+    @property
+    def women_share(self):
+        """Share of women in the audience as a whole percentage, or None."""
+        if self.attendance_women is None or not self.attendance_total:
+            return None
+        return round(100 * self.attendance_women / self.attendance_total)
+
+    @property
+    def moderator_label(self):
+        if self.moderator_id is None:
+            return None
+        return attribution.public_speaker(self.moderator, self)
+
+    def clean(self):
+        if (
+            self.attendance_women is not None
+            and self.attendance_total is not None
+            and self.attendance_women > self.attendance_total
+        ):
+            raise ValidationError(
+                {"attendance_women": _("Women attending cannot exceed the attendance.")}
+            )
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(debate__status=Status.PUBLISHED)
+
+    def in_spoken_order(self):
+        return self.order_by("debate_id", "order", "id")
+
+    def for_display(self):
+        """Everything a statement card needs (speaker label, position), in one query."""
+        return self.select_related("speaker__province", "position", "debate__province")
+
+
+class Kind(models.TextChoices):
+    QUOTE = "quote", _("Quote (verbatim words)")
+    PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
+
+
+class Statement(models.Model):
+    debate = models.ForeignKey(
+        Debate, on_delete=models.CASCADE, related_name="statements", verbose_name=_("debate")
+    )
+    order = models.PositiveIntegerField(
+        _("order"), blank=True, help_text=_("Spoken order; left blank, it goes last.")
+    )
+    speaker = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("speaker"),
+        help_text=_("Leave empty for an unidentified speaker."),
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("position"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"), help_text=_("In the site's main language."))
+    original_text = models.TextField(
+        _("original text"), blank=True, help_text=_("The words as spoken.")
+    )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=20,
+        blank=True,
+        validators=[language_tag_validator],
+        help_text=_("e.g. fa-AF (Dari), ps (Pashto)."),
+    )
+    key = models.SlugField(
+        _("key"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[slug_validator],
+        help_text=_("Optional; lets a report feature this statement. Unique across all."),
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["debate", "order", "id"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        indexes = [models.Index(fields=["debate", "order"], name="statement_spoken_order_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="statement_kind_valid"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"{self.key or self.pk}: {text}"
+
+    def save(self, *args, **kwargs):
+        if self.order is None:
+            last = (
+                Statement.objects.filter(debate_id=self.debate_id)
+                .aggregate(last=models.Max("order"))
+                .get("last")
+            )
+            self.order = 0 if last is None else last + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.debate.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"statement-{self.pk}"
+
+    @property
+    def public_speaker(self):
+        return attribution.public_speaker(self.speaker, self.debate)
+
+    @property
+    def original_dir(self):
+        primary = self.original_language.split("-")[0].lower()
+        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+    def clean(self):
+        errors = {}
+        if self.position_id is not None:
+            debate = self.debate if self.debate_id or _cached(self, "debate") else None
+            topic_id = debate.topic_id if debate else None
+            if topic_id is None:
+                errors["position"] = _(
+                    "The debate has no topic, so its statements cannot take a position."
+                )
+            elif self.position.topic_id != topic_id:
+                errors["position"] = _(
+                    "“%(position)s” is a position of another topic; choose one of “%(topic)s”."
+                ) % {"position": self.position.label, "topic": debate.topic.title}
+        if self.original_text and not self.original_language:
+            errors["original_language"] = _("Give the language of the original text.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _cached(instance, field_name):
+    return instance._meta.get_field(field_name).is_cached(instance)

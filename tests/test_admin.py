@@ -1,0 +1,299 @@
+"""The admin as staff use it: one page per debate, statements inline."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from debates.models import Debate, Statement, Topic
+
+pytestmark = pytest.mark.django_db
+
+ADD_DEBATE = reverse("admin:debates_debate_add")
+
+
+def debate_form(province, topic=None, statements=(), initial_statements=0, **fields):
+    """The POST body of the debate admin page, with statement rows inline."""
+    data = {
+        "title": "Russia's overture to the Taleban",
+        "slug": "kunduz-russia-taleban",
+        "status": "draft",
+        "programme": "",
+        "topic": topic.pk if topic else "",
+        "held_on": "2015-12-01",
+        "held_on_precision": "month",
+        "province": province.pk,
+        "district": "",
+        "venue": "",
+        "moderator": "",
+        "attendance_total": "",
+        "attendance_women": "",
+        "summary": "",
+        "statements-TOTAL_FORMS": str(len(statements)),
+        "statements-INITIAL_FORMS": str(initial_statements),
+        "statements-MIN_NUM_FORMS": "0",
+        "statements-MAX_NUM_FORMS": "1000",
+    }
+    data.update(fields)
+    for i, row in enumerate(statements):
+        defaults = {
+            "order": "",
+            "speaker": "",
+            "position": "",
+            "kind": "quote",
+            "text": "",
+            "original_text": "",
+            "original_language": "",
+            "key": "",
+        }
+        defaults.update(row)
+        for name, value in defaults.items():
+            data[f"statements-{i}-{name}"] = "" if value is None else value
+    return data
+
+
+@pytest.fixture
+def kunduz(make):
+    return make.province("AF-KDZ")
+
+
+@pytest.fixture
+def topic(make):
+    return make.topic(positions=["threat-to-region", "proxy-war"])
+
+
+@pytest.fixture
+def speakers(make):
+    return [make.participant(attribution=a) for a in ("named", "role", "anonymous")]
+
+
+def test_staff_add_a_debate_with_three_statements_on_one_page(
+    staff_client, kunduz, topic, speakers
+):
+    threat, proxy = topic.positions.all()
+    response = staff_client.post(
+        ADD_DEBATE,
+        debate_form(
+            kunduz,
+            topic,
+            statements=[
+                {"speaker": speakers[0].pk, "position": threat.pk, "text": "First."},
+                {
+                    "speaker": speakers[1].pk,
+                    "position": proxy.pk,
+                    "text": "Second.",
+                    "kind": "paraphrase",
+                    "key": "second",
+                },
+                {
+                    "speaker": "",
+                    "text": "Third.",
+                    "original_text": "سوم",
+                    "original_language": "fa-AF",
+                },
+            ],
+        ),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    debate = Debate.objects.get(slug="kunduz-russia-taleban")
+    assert [(s.text, s.order) for s in debate.statements.all()] == [
+        ("First.", 0),
+        ("Second.", 1),
+        ("Third.", 2),
+    ]
+    assert debate.statements.get(key="second").kind == "paraphrase"
+    assert debate.statements.get(text="Third.").speaker is None
+
+
+def test_staff_reorder_statements_by_changing_their_order(staff_client, make, speakers):
+    debate = make.debate()
+    first = make.statement(debate, text="First.")
+    second = make.statement(debate, text="Second.")
+    rows = [
+        {"id": first.pk, "debate": debate.pk, "order": 2, "text": first.text},
+        {"id": second.pk, "debate": debate.pk, "order": 1, "text": second.text},
+    ]
+    response = staff_client.post(
+        reverse("admin:debates_debate_change", args=[debate.pk]),
+        debate_form(
+            debate.province,
+            debate.topic,
+            statements=rows,
+            initial_statements=2,
+            title=debate.title,
+            slug=debate.slug,
+            held_on_precision="day",
+        ),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    assert [s.text for s in debate.statements.all()] == ["Second.", "First."]
+
+
+def test_a_position_of_another_topic_is_a_form_error(staff_client, kunduz, topic, make):
+    elsewhere = make.topic(positions=["elsewhere"]).positions.get()
+    response = staff_client.post(
+        ADD_DEBATE,
+        debate_form(kunduz, topic, statements=[{"position": elsewhere.pk, "text": "Words."}]),
+    )
+    assert response.status_code == 200
+    assert "is a position of another topic" in response.content.decode()
+    assert not Debate.objects.exists()
+
+
+def test_more_women_than_attendance_is_a_form_error(staff_client, kunduz):
+    response = staff_client.post(
+        ADD_DEBATE, debate_form(kunduz, attendance_total="10", attendance_women="11")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "attendance_women": ["Women attending cannot exceed the attendance."]
+    }
+    assert not Debate.objects.exists()
+
+
+def test_a_duplicate_debate_slug_is_a_form_error(staff_client, kunduz, make):
+    make.debate(slug="kunduz-russia-taleban")
+    response = staff_client.post(ADD_DEBATE, debate_form(kunduz))
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+    assert Debate.objects.count() == 1
+
+
+def test_a_statement_key_used_in_another_debate_is_a_form_error(staff_client, kunduz, make):
+    make.statement(make.debate(), key="taken")
+    response = staff_client.post(
+        ADD_DEBATE, debate_form(kunduz, statements=[{"text": "Words.", "key": "taken"}])
+    )
+    assert response.status_code == 200
+    assert "Statement with this Key already exists." in response.content.decode()
+    assert Statement.objects.count() == 1
+
+
+def test_a_statement_key_twice_on_one_page_is_a_form_error(staff_client, kunduz):
+    rows = [{"text": "One.", "key": "twice"}, {"text": "Two.", "key": "twice"}]
+    response = staff_client.post(ADD_DEBATE, debate_form(kunduz, statements=rows))
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for key" in response.content.decode()
+    assert not Debate.objects.exists()
+
+
+def test_the_debate_page_uses_autocomplete_not_giant_select_boxes(staff_client):
+    html = staff_client.get(ADD_DEBATE).content.decode()
+    for field in ("province", "topic", "programme", "moderator", "statements-0-speaker"):
+        assert f'name="{field}"' in html
+        start = html.index(f'name="{field}"')
+        tag = html[html.rindex("<select", 0, start) : html.index(">", start)]
+        assert "admin-autocomplete" in tag, field
+    # A participant can be added in a popup without leaving the debate form.
+    assert "add_id_moderator" in html
+
+
+def test_participant_autocomplete_finds_by_name(staff_client, make):
+    make.participant(name="Abdul Hameed Natiqi", attribution="role")
+    make.participant(name="Sayed Farhad Hashimi")
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "debates",
+            "model_name": "debate",
+            "field_name": "moderator",
+            "term": "natiqi",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Abdul Hameed Natiqi"]
+
+
+def test_province_autocomplete_finds_by_code(staff_client):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "debates", "model_name": "debate", "field_name": "province", "term": "KDZ"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Kunduz"]
+
+
+def test_attribution_shows_in_the_participant_list_and_form(staff_client, make):
+    make.participant(name="Zergul", attribution="role")
+    listing = staff_client.get(reverse("admin:debates_participant_changelist")).content.decode()
+    assert "Role: the public sees role and province, never the name" in listing
+    add_page = staff_client.get(reverse("admin:debates_participant_add"))
+    assert "Name and organisation of a role or anonymous participant never leave" in (
+        add_page.content.decode()
+    )
+    assert add_page.context["adminform"].form["attribution"].value() == "anonymous"
+
+
+def test_publish_and_unpublish_in_bulk(staff_client, make):
+    drafts = [make.debate(status="draft") for _ in range(3)]
+    changelist = reverse("admin:debates_debate_changelist")
+    staff_client.post(
+        changelist, {"action": "publish", "_selected_action": [d.pk for d in drafts[:2]]}
+    )
+    assert Debate.objects.published().count() == 2
+    staff_client.post(changelist, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+    assert list(Debate.objects.published()) == [drafts[1]]
+
+
+def test_debate_list_filters_by_province_and_searches_titles(staff_client, make):
+    make.debate(title="Water rights", province="AF-GHO")
+    make.debate(title="Election reform", province="AF-KAB")
+    changelist = reverse("admin:debates_debate_changelist")
+    ghor = make.province("AF-GHO")
+    by_province = staff_client.get(changelist, {"province__id__exact": ghor.pk})
+    assert [d.title for d in by_province.context["cl"].result_list] == ["Water rights"]
+    by_search = staff_client.get(changelist, {"q": "election"})
+    assert [d.title for d in by_search.context["cl"].result_list] == ["Election reform"]
+
+
+def test_topics_are_edited_with_their_positions_inline(staff_client):
+    response = staff_client.post(
+        reverse("admin:debates_topic_add"),
+        {
+            "title": "Russia, the Taleban and Islamic State",
+            "slug": "russia-taleban-alliance",
+            "question": "Should Afghans accept Russian support?",
+            "description": "",
+            "positions-TOTAL_FORMS": "2",
+            "positions-INITIAL_FORMS": "0",
+            "positions-MIN_NUM_FORMS": "0",
+            "positions-MAX_NUM_FORMS": "1000",
+            "positions-0-order": "0",
+            "positions-0-label": "A threat to the region",
+            "positions-0-slug": "threat-to-region",
+            "positions-0-stance": "against",
+            "positions-1-order": "1",
+            "positions-1-label": "Leverage the clash",
+            "positions-1-slug": "leverage-the-clash",
+            "positions-1-stance": "mixed",
+        },
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(slug="russia-taleban-alliance")
+    assert [(p.slug, p.stance) for p in topic.positions.all()] == [
+        ("threat-to-region", "against"),
+        ("leverage-the-clash", "mixed"),
+    ]
+
+
+def test_staff_without_permission_are_refused(client, django_user_model, make):
+    user = django_user_model.objects.create_user("clerk", password="pw-12345!", is_staff=True)
+    client.force_login(user)
+    assert client.get(ADD_DEBATE).status_code == 403
+    assert client.get(reverse("admin:debates_debate_changelist")).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_debate"))
+    assert client.get(reverse("admin:debates_debate_changelist")).status_code == 200
+    assert client.get(ADD_DEBATE).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(ADD_DEBATE)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_staff_log_in_with_username_and_password(client, django_user_model):
+    django_user_model.objects.create_user("staff", password="pw-12345!", is_staff=True)
+    response = client.post(
+        reverse("admin:login"), {"username": "staff", "password": "pw-12345!", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
