@@ -229,6 +229,14 @@ class StatementAdmin(admin.ModelAdmin):
         "key",
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A report's featured-quote autocomplete offers only its debates' statements.
+        report_id = request.GET.get("report", "")
+        if request.GET.get("model_name") == "featuredquote":
+            queryset = queryset.filter(debate__reports__pk=report_id if report_id.isdigit() else 0)
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("text"))
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"

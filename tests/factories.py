@@ -78,3 +78,19 @@ def statement(debate, **fields):
     if isinstance(fields.get("position"), str):
         fields["position"] = debate.topic.positions.get(slug=fields["position"])
     return Statement.objects.create(debate=debate, **fields)
+
+
+def report(debates=(), quotes=(), **fields):
+    from reports.models import FeaturedQuote, Report
+
+    n = _n()
+    fields.setdefault("headline", f"Report {n}")
+    fields.setdefault("slug", f"report-{n}")
+    fields.setdefault("body", f"Body of report {n}.")
+    fields.setdefault("status", "published")
+    fields.setdefault("published_on", datetime.date(2016, 1, 1))
+    created = Report.objects.create(**fields)
+    created.debates.set(debates)
+    for order, statement in enumerate(quotes):
+        FeaturedQuote.objects.create(report=created, statement=statement, order=order)
+    return created

@@ -1,0 +1,202 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from debates.models import Statement, Status
+
+from .models import FeaturedQuote, Report, featured_quote_problem
+from .quotecheck import Verdict, check_quotes
+
+
+class ReportStatementAutocomplete(AutocompleteSelect):
+    """Statement autocomplete that asks only for statements of one report's debates."""
+
+    def __init__(self, field, admin_site, report_id, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.report_id = report_id
+
+    def get_url(self):
+        return f"{super().get_url()}?{urlencode({'report': self.report_id})}"
+
+
+class FeaturedQuoteFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        debate_ids = self._submitted_debate_ids()
+        status = self.data.get("status", self.instance.status)
+        for form in self.forms:
+            statement = form.cleaned_data.get("statement")
+            if statement is None or form.cleaned_data.get("DELETE"):
+                continue
+            problem = featured_quote_problem(statement, debate_ids, status)
+            if problem:
+                form.add_error("statement", problem)
+
+    def _submitted_debate_ids(self):
+        # The report's debates as submitted on the same page, saved or not.
+        if "debates" in self.data:
+            return {int(pk) for pk in self.data.getlist("debates") if str(pk).isdigit()}
+        return set(self.instance.debates.values_list("pk", flat=True))
+
+
+class FeaturedQuoteInline(admin.TabularInline):
+    model = FeaturedQuote
+    formset = FeaturedQuoteFormSet
+    extra = 1
+    fields = ["order", "statement"]
+    ordering = ["order", "id"]
+    verbose_name_plural = _("featured quotes (from the report's debates, in this order)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("statement")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "statement":
+            report_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["widget"] = ReportStatementAutocomplete(db_field, self.admin_site, report_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["headline", "status", "published_on", "programme", "quote_count"]
+    list_filter = [
+        "status",
+        "programme",
+        "published_on",
+        ("debates__province", admin.RelatedOnlyFieldListFilter),
+    ]
+    date_hierarchy = "published_on"
+    search_fields = ["headline", "slug", "standfirst", "body", "byline"]
+    list_select_related = ["programme"]
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["programme", "debates"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
+        (None, {"fields": ["programme", "published_on", "debates"]}),
+        (_("Body"), {"fields": ["body"]}),
+        (_("Before publishing"), {"fields": ["quote_check", "preview"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quote_count=Count("quotes"))
+
+    def get_inlines(self, request, obj):
+        # Quotes are picked from the report's debates, so the debates come first.
+        return [FeaturedQuoteInline] if obj is not None else []
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("reports.publish_report")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["quote_check", "preview"]
+        if not self.has_publish_permission(request):
+            readonly.append("status")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # What is published is live: only those who may publish may change it.
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("featured quotes"), ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the report to preview it.")
+        return format_html('<div class="report-preview">{}</div>', obj.body_html)
+
+    @admin.display(description=_("quote check"))
+    def quote_check(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the report with its debates to check its quotes.")
+        statements = Statement.objects.filter(debate__in=obj.debates.all()).select_related("debate")
+        results = check_quotes(obj.body, statements)
+        if not results:
+            return _("The body quotes nothing.")
+        verdicts = {
+            Verdict.MATCHED: _("✔ matches"),
+            Verdict.MISQUOTED: _("✘ differs from"),
+            Verdict.UNSOURCED: _("✘ no source in the report's debates"),
+        }
+        rows = format_html_join(
+            "",
+            '<tr class="quote-{}"><td>“{}”</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    result.verdict,
+                    result.passage,
+                    verdicts[result.verdict],
+                    f"{result.statement.debate.title}: {result.statement.text}"
+                    if result.statement
+                    else "",
+                )
+                for result in results
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("quoted passage"),
+            _("check"),
+            _("statement"),
+            rows,
+        )
+
+    @admin.action(description=_("Publish selected reports"), permissions=["publish"])
+    def publish(self, request, queryset):
+        published = 0
+        for report in queryset.exclude(status=Status.PUBLISHED).prefetch_related("debates"):
+            debate_ids = {debate.pk for debate in report.debates.all()}
+            problems = [
+                problem
+                for quote in report.quotes.select_related("statement__debate")
+                if (
+                    problem := featured_quote_problem(quote.statement, debate_ids, Status.PUBLISHED)
+                )
+            ]
+            if problems:
+                self.message_user(
+                    request,
+                    _("“%(report)s” was not published: %(problem)s")
+                    % {"report": report.headline, "problem": problems[0]},
+                    messages.ERROR,
+                )
+                continue
+            report.status = Status.PUBLISHED
+            report.save(update_fields=["status", "updated_at"])
+            published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d report published.", "%d reports published.", published) % published,
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Unpublish selected reports (back to draft)"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        count = queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%d report is now a draft.", "%d reports are now drafts.", count) % count,
+            messages.SUCCESS,
+        )

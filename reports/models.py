@@ -1,0 +1,171 @@
+"""Reports: stories editors write from one or more debates, featuring their statements."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from debates.models import Debate, Programme, Statement, Status, slug_field
+
+from .markdown import plain_text, render_markdown
+
+
+def featured_quote_problem(statement, debate_ids, report_status):
+    """Why ``statement`` may not be featured by a report, or None if it may.
+
+    The one rule for featured quotes, shared by the admin and the importer: a quote
+    comes from one of the report's debates, and a published report quotes only
+    published debates.
+    """
+    if statement.debate_id not in set(debate_ids):
+        return _(
+            "“%(quote)s” is from the debate “%(debate)s”, which this report is not based on. "
+            "Add that debate to the report or choose another quote."
+        ) % {"quote": _shorten(statement.text), "debate": statement.debate.title}
+    if report_status == Status.PUBLISHED and statement.debate.status != Status.PUBLISHED:
+        return _(
+            "“%(quote)s” is from the draft debate “%(debate)s”; a published report can only "
+            "quote published debates."
+        ) % {"quote": _shorten(statement.text), "debate": statement.debate.title}
+    return None
+
+
+def _shorten(text, limit=60):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(F("published_on").desc(nulls_last=True), "-id")
+
+    def in_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def in_province(self, province):
+        return self.filter(debates__province=province).distinct()
+
+    def drawing_on(self, debate):
+        return self.filter(debates=debate)
+
+
+class Report(models.Model):
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = slug_field()
+    standfirst = models.CharField(
+        _("standfirst"),
+        max_length=500,
+        blank=True,
+        help_text=_("The one-line summary under the headline."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: paragraphs separated by a blank line, *emphasis*, [links](https://…). "
+            "Raw HTML is removed."
+        ),
+    )
+    byline = models.CharField(_("byline"), max_length=300, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("programme"),
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("A draft is never shown to the public."),
+    )
+    debates = models.ManyToManyField(
+        Debate,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("debates"),
+        help_text=_("The debates the report is based on; its quotes come from these."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        permissions = [("publish_report", _("Can publish reports"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="report_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_on"], name="report_status_published_idx")
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+    @property
+    def description(self):
+        """One line for link previews and feeds."""
+        return self.standfirst or plain_text(self.body, limit=200)
+
+
+class FeaturedQuoteQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related(
+            "statement__speaker__province", "statement__position", "statement__debate__province"
+        )
+
+
+class FeaturedQuote(models.Model):
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("report")
+    )
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        verbose_name=_("statement"),
+        help_text=_("A statement of one of the report's debates."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = FeaturedQuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "order", "id"]
+        verbose_name = _("featured quote")
+        verbose_name_plural = _("featured quotes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "statement"],
+                name="featured_quote_once_per_report",
+                violation_error_message=_("This report already features that statement."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.statement)
+
+    def get_absolute_url(self):
+        return self.statement.get_absolute_url()

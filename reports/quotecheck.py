@@ -1,0 +1,91 @@
+"""The quote check: does every quoted passage of a report's body come from its debates?
+
+An editor sees, before publishing, each passage of the body inside quotation marks
+(straight or curly) and whether it matches a statement of the report's debates, ignoring
+case, punctuation and whitespace. A report often splits one statement into two quoted
+passages around "he said", so a passage matches when it is part of a statement.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
+# A near miss above this similarity is shown as a likely misquote of that statement.
+MISQUOTE_RATIO = 0.6
+
+
+class Verdict:
+    MATCHED = "matched"
+    MISQUOTED = "misquoted"
+    UNSOURCED = "unsourced"
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    passage: str
+    verdict: str
+    statement: object = None
+
+    @property
+    def matched(self):
+        return self.verdict == Verdict.MATCHED
+
+
+def normalise(text):
+    """Lowercase words separated by single spaces, punctuation gone."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(
+        " " if unicodedata.category(ch)[0] in {"P", "S", "Z", "C"} else ch for ch in text
+    )
+    return " ".join(text.split())
+
+
+def quoted_passages(body):
+    """Every passage of ``body`` between quotation marks, in order."""
+    return [(curly or straight).strip() for curly, straight in QUOTED.findall(body or "")]
+
+
+def check_quotes(body, statements):
+    """A QuoteCheck for each quoted passage of ``body`` against ``statements``."""
+    sources = [
+        (statement, normalise(statement.text), normalise(statement.original_text or ""))
+        for statement in statements
+    ]
+    results = []
+    for passage in quoted_passages(body):
+        wanted = normalise(passage)
+        if not wanted:
+            continue
+        match = next(
+            (
+                s
+                for s, text, original in sources
+                if wanted in text or (original and wanted in original)
+            ),
+            None,
+        )
+        if match is not None:
+            results.append(QuoteCheck(passage, Verdict.MATCHED, match))
+            continue
+        closest, ratio = _closest(wanted, sources)
+        if closest is not None and ratio >= MISQUOTE_RATIO:
+            results.append(QuoteCheck(passage, Verdict.MISQUOTED, closest))
+        else:
+            results.append(QuoteCheck(passage, Verdict.UNSOURCED))
+    return results
+
+
+def _closest(wanted, sources):
+    best, best_ratio = None, 0.0
+    for statement, text, _original in sources:
+        matcher = difflib.SequenceMatcher(None, wanted, text, autojunk=False)
+        # Compare with the best-aligned stretch of the statement, as passages are partial.
+        block = max(matcher.get_matching_blocks(), key=lambda b: b.size)
+        start = max(0, block.b - block.a)
+        window = text[start : start + len(wanted)]
+        ratio = difflib.SequenceMatcher(None, wanted, window, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = statement, ratio
+    return best, best_ratio

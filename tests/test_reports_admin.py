@@ -1,0 +1,210 @@
+"""Reports in the admin: the two staff roles, featured quotes and the quote check."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+ADD_REPORT = reverse("admin:reports_report_add")
+
+
+def login_as(client, django_user_model, group_name):
+    user = django_user_model.objects.create_user(group_name, password="pw-12345!", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def data_entry(client, django_user_model):
+    return login_as(client, django_user_model, "Data entry")
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    return login_as(client, django_user_model, "Editors")
+
+
+def report_form(report=None, debates=(), quotes=(), initial_quotes=0, **fields):
+    data = {
+        "headline": "Afghans reject Russian alliance",
+        "slug": "afghans-reject",
+        "standfirst": "",
+        "byline": "",
+        "programme": "",
+        "published_on": "2016-01-01",
+        "debates": [d.pk for d in debates],
+        "body": "Body.",
+        "quotes-TOTAL_FORMS": str(len(quotes)),
+        "quotes-INITIAL_FORMS": str(initial_quotes),
+        "quotes-MIN_NUM_FORMS": "0",
+        "quotes-MAX_NUM_FORMS": "1000",
+    }
+    data.update(fields)
+    for i, statement in enumerate(quotes):
+        data[f"quotes-{i}-order"] = str(i)
+        data[f"quotes-{i}-statement"] = str(statement.pk)
+        if report is not None:
+            data[f"quotes-{i}-report"] = str(report.pk)
+    return data
+
+
+def change_url(report):
+    return reverse("admin:reports_report_change", args=[report.pk])
+
+
+def test_data_entry_writes_a_draft_report(data_entry, make):
+    debate = make.debate()
+    response = data_entry.post(ADD_REPORT, report_form(debates=[debate], status="published"))
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.status == "draft"
+    assert list(report.debates.all()) == [debate]
+
+
+def test_data_entry_cannot_publish_a_report(data_entry, make):
+    report = make.report(status="draft")
+    page = data_entry.get(change_url(report))
+    assert "status" not in page.context["adminform"].form.fields
+    data_entry.post(change_url(report), report_form(status="published"))
+    report.refresh_from_db()
+    assert report.status == "draft"
+    data_entry.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_data_entry_cannot_change_a_published_report(data_entry, make):
+    report = make.report(status="published", headline="Live")
+    response = data_entry.post(change_url(report), report_form(headline="Changed"))
+    assert response.status_code == 403
+    assert Report.objects.get().headline == "Live"
+
+
+def test_data_entry_enters_debates_but_not_topics_or_deletions(data_entry, make):
+    debate = make.debate()
+    assert data_entry.get(reverse("admin:debates_debate_add")).status_code == 200
+    assert data_entry.get(reverse("admin:debates_participant_add")).status_code == 200
+    assert data_entry.get(reverse("admin:debates_topic_add")).status_code == 403
+    assert (
+        data_entry.get(reverse("admin:debates_debate_delete", args=[debate.pk])).status_code == 403
+    )
+
+
+def test_editors_publish_reports(editor, make):
+    debate = make.debate()
+    statement = make.statement(debate)
+    report = make.report(status="draft", debates=[debate], quotes=[statement])
+    response = editor.post(
+        change_url(report),
+        report_form(report, debates=[debate], quotes=[], status="published"),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "published"
+
+
+def test_editors_publish_in_bulk_unless_a_quote_is_from_a_draft_debate(editor, make):
+    public = make.debate()
+    draft = make.debate(status="draft")
+    fine = make.report(status="draft", debates=[public], quotes=[make.statement(public)])
+    blocked = make.report(status="draft", debates=[draft], quotes=[make.statement(draft)])
+    response = editor.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "publish", "_selected_action": [fine.pk, blocked.pk]},
+        follow=True,
+    )
+    assert list(Report.objects.published()) == [fine]
+    assert "a published report can only quote published debates" in response.content.decode()
+
+
+def test_editors_delete_and_change_everything(editor, make):
+    topic = make.topic()
+    assert editor.get(reverse("admin:debates_topic_change", args=[topic.pk])).status_code == 200
+    report = make.report(status="published")
+    assert editor.get(change_url(report)).status_code == 200
+    assert editor.get(reverse("admin:reports_report_delete", args=[report.pk])).status_code == 200
+
+
+def test_a_featured_quote_from_another_debate_is_refused(editor, make):
+    mine, other = make.debate(title="Mine"), make.debate(title="Other debate")
+    report = make.report(status="draft", debates=[mine])
+    foreign = make.statement(other)
+    response = editor.post(
+        change_url(report), report_form(report, debates=[mine], quotes=[foreign], status="draft")
+    )
+    assert response.status_code == 200
+    assert "which this report is not based on" in response.content.decode()
+    assert not report.quotes.exists()
+
+
+def test_a_quote_of_a_debate_added_on_the_same_page_is_accepted(editor, make):
+    first, added = make.debate(), make.debate()
+    report = make.report(status="draft", debates=[first])
+    statement = make.statement(added)
+    response = editor.post(
+        change_url(report),
+        report_form(report, debates=[first, added], quotes=[statement], status="draft"),
+    )
+    assert response.status_code == 302
+    assert [q.statement for q in report.quotes.all()] == [statement]
+
+
+def test_publishing_a_report_that_quotes_a_draft_debate_is_refused(editor, make):
+    draft = make.debate(status="draft")
+    report = make.report(status="draft", debates=[draft])
+    response = editor.post(
+        change_url(report),
+        report_form(report, debates=[draft], quotes=[make.statement(draft)], status="published"),
+    )
+    assert response.status_code == 200
+    assert "a published report can only quote published debates" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_quote_autocomplete_offers_only_statements_of_the_reports_debates(editor, make):
+    mine, other = make.debate(), make.debate()
+    make.statement(mine, text="Peace needs the provinces.")
+    make.statement(other, text="Peace needs the capital.")
+    report = make.report(debates=[mine])
+    page = editor.get(change_url(report)).content.decode()
+    assert f"report={report.pk}" in page
+    response = editor.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "reports",
+            "model_name": "featuredquote",
+            "field_name": "statement",
+            "term": "peace",
+            "report": report.pk,
+        },
+    )
+    assert [r["text"].split(": ", 1)[1] for r in response.json()["results"]] == [
+        "Peace needs the provinces."
+    ]
+
+
+def test_the_quote_check_shows_each_quoted_passage_and_its_verdict(editor, make):
+    debate = make.debate()
+    make.statement(debate, text="Russia wants a proxy war.")
+    report = make.report(
+        debates=[debate],
+        body='He said “Russia wants a proxy war.” and "Russia wants peace badly."',
+    )
+    html = editor.get(change_url(report)).content.decode()
+    assert '<tr class="quote-matched"><td>“Russia wants a proxy war.”</td>' in html
+    assert '<tr class="quote-misquoted"><td>“Russia wants peace badly.”</td>' in html
+
+
+def test_the_preview_shows_the_sanitised_body(editor, make):
+    report = make.report(body="A *story*.\n\n<script>alert('x')</script>")
+    html = editor.get(change_url(report)).content.decode()
+    assert "<p>A <em>story</em>.</p>" in html
+    assert "alert('x')" not in html
