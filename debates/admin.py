@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -85,6 +86,27 @@ class ParticipantAdmin(admin.ModelAdmin):
         return obj.get_absolute_url()
 
 
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """Autocomplete that renders its selected option from labels loaded once per page.
+
+    The stock widget runs one query per row to label the selected value; a debate page
+    with a hundred statements would run a hundred.
+    """
+
+    labels = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.labels is None or not set(selected) <= self.labels.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [
+            self.create_option(name, pk, self.labels[pk], True, index)
+            for index, pk in enumerate(selected, start=len(options))
+        ]
+        return [(None, options, 0)]
+
+
 class StatementInlineForm(forms.ModelForm):
     class Meta:
         model = Statement
@@ -114,8 +136,10 @@ class StatementInline(admin.TabularInline):
     autocomplete_fields = ["speaker"]
     ordering = ["order", "id"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker", "position__topic")
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker":
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -124,6 +148,13 @@ class StatementInline(admin.TabularInline):
         # Offer only the debate's own positions; on save, validation names a wrong one.
         if request.method == "GET" and obj is not None and obj.topic_id:
             position.queryset = position.queryset.filter(topic_id=obj.topic_id)
+        # Load the choices and the speakers' labels once, not once per statement row.
+        position.choices = list(position.choices)
+        if obj is not None:
+            speakers = Participant.objects.filter(statements__debate=obj).distinct()
+            formset.form.base_fields["speaker"].widget.widget.labels = {
+                str(speaker.pk): str(speaker) for speaker in speakers
+            }
         return formset
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from debates.models import Debate, Statement, Topic
@@ -297,3 +299,18 @@ def test_staff_log_in_with_username_and_password(client, django_user_model):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_debate_page_runs_as_many_queries_for_thirty_statements_as_for_one(staff_client, make):
+    def queries_for(statement_count):
+        debate = make.debate()
+        for _ in range(statement_count):
+            make.statement(debate, speaker=make.participant(), position="for-it")
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(reverse("admin:debates_debate_change", args=[debate.pk]))
+        assert response.status_code == 200
+        assert response.content.decode().count('name="statements-') > statement_count
+        return len(queries)
+
+    queries_for(1)  # warm the content-type and permission caches
+    assert queries_for(30) == queries_for(1)
