@@ -1,10 +1,39 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
-admin.site.site_header = "Debate Record"
-admin.site.site_title = "Debate Record admin"
-admin.site.index_title = "Record debates and publish reports"
+from debates.sitemaps import (
+    DebateSitemap,
+    PageSitemap,
+    ProvinceSitemap,
+    SpeakerSitemap,
+    TopicSitemap,
+)
+from reports.sitemaps import ReportSitemap
+
+admin.site.site_header = _("Debate Record")
+admin.site.site_title = _("Debate Record admin")
+admin.site.index_title = _("Record debates and publish reports")
+
+sitemaps = {
+    "pages": PageSitemap,
+    "debates": DebateSitemap,
+    "reports": ReportSitemap,
+    "topics": TopicSitemap,
+    "provinces": ProvinceSitemap,
+    "speakers": SpeakerSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("", include("reports.urls")),
+    path("", include("debates.urls")),
 ]

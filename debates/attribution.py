@@ -48,6 +48,40 @@ class PublicSpeaker:
         return reverse("debates:speaker_detail", args=[self.slug])
 
 
+@dataclass(frozen=True)
+class PublicProfile:
+    """What a named participant's public page shows."""
+
+    name: str
+    slug: str
+    role: str
+    organisation: str
+    province: object  # a Province, or None
+
+    @property
+    def label(self):
+        return public_speaker_label(self.name, self.role)
+
+
+def public_profile(participant):
+    """The public page of ``participant``, or None: only named participants have one."""
+    if participant is None or participant.attribution != NAMED:
+        return None
+    return PublicProfile(
+        name=participant.name,
+        slug=participant.slug,
+        role=participant.role,
+        organisation=participant.organisation,
+        province=participant.province,
+    )
+
+
+def public_speaker_label(name, role):
+    if role:
+        return _("%(name)s, %(role)s") % {"name": name, "role": role}
+    return name
+
+
 def public_speaker(participant, debate=None):
     """Return the PublicSpeaker for ``participant`` speaking at ``debate``.
 
@@ -58,11 +92,8 @@ def public_speaker(participant, debate=None):
         return PublicSpeaker(label=_("an unidentified speaker"))
 
     if participant.attribution == NAMED:
-        label = participant.name
-        if participant.role:
-            label = _("%(name)s, %(role)s") % {"name": participant.name, "role": participant.role}
         return PublicSpeaker(
-            label=label,
+            label=public_speaker_label(participant.name, participant.role),
             slug=participant.slug,
             role=participant.role,
         )

@@ -5,13 +5,16 @@ nowhere else; what the public may see at all is decided by the ``published()`` q
 """
 
 import re
+from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import attribution
@@ -48,12 +51,30 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class HasDebatesQuerySet(models.QuerySet):
+    """For the models debates point to (as ``debates``): programmes, provinces, topics."""
+
+    def with_published_debates(self, **debate_lookups):
+        """Those with one published debate or more, with the count as ``debate_count``.
+
+        Draft debates do not exist for the public, so they neither count nor make a
+        topic or programme appear. ``debate_lookups`` narrow the debates counted, e.g.
+        ``province=kunduz``.
+        """
+        lookups = {f"debates__{name}": value for name, value in debate_lookups.items()}
+        return self.filter(debates__status=Status.PUBLISHED, **lookups).annotate(
+            debate_count=models.Count("debates", distinct=True)
+        )
+
+
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=300)
     slug = slug_field()
     description = models.TextField(_("description"), blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = HasDebatesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -80,16 +101,6 @@ class Programme(models.Model):
             raise ValidationError({"ended_on": _("A programme cannot end before it starts.")})
 
 
-class ProvinceQuerySet(models.QuerySet):
-    def with_published_debates(self):
-        """Provinces where at least one published debate was held, with the count."""
-        return (
-            self.filter(debates__status=Status.PUBLISHED)
-            .annotate(debate_count=models.Count("debates", distinct=True))
-            .order_by("name")
-        )
-
-
 class Province(models.Model):
     code = models.CharField(
         _("ISO 3166-2 code"),
@@ -102,7 +113,7 @@ class Province(models.Model):
     name_ps = models.CharField(_("name (Pashto)"), max_length=100, blank=True)
     slug = slug_field()
 
-    objects = ProvinceQuerySet.as_manager()
+    objects = HasDebatesQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +142,8 @@ class Topic(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = HasDebatesQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("topic")
@@ -141,6 +154,23 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("debates:topic_detail", args=[self.slug])
+
+    def province_position_matrix(self, positions):
+        """Where each view was voiced: published statements per province and position."""
+        counts = Statement.objects.published().filter(debate__topic=self)
+        counts = counts.count_by_province_and_position()
+        provinces = Province.objects.filter(
+            debates__topic=self, debates__status=Status.PUBLISHED
+        ).distinct()
+        columns = [position.pk for position in positions]
+        with_unpositioned = any(position_id is None for _, position_id in counts)
+        if with_unpositioned:
+            columns.append(None)
+        rows = [
+            MatrixRow(province, [counts.get((province.pk, column), 0) for column in columns])
+            for province in provinces
+        ]
+        return PositionMatrix(positions, with_unpositioned, rows)
 
 
 class Position(models.Model):
@@ -177,6 +207,23 @@ class Position(models.Model):
 
     def get_absolute_url(self):
         return self.topic.get_absolute_url() + f"#position-{self.slug}"
+
+
+@dataclass
+class MatrixRow:
+    province: "Province"
+    cells: list
+
+    @property
+    def total(self):
+        return sum(self.cells)
+
+
+@dataclass
+class PositionMatrix:
+    positions: list
+    with_unpositioned: bool
+    rows: list
 
 
 class Attribution(models.TextChoices):
@@ -288,12 +335,37 @@ class DebateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-held_on", "-id")
 
+    def oldest_first(self):
+        return self.order_by("held_on", "id")
+
     def with_related(self):
         """What a debate's public label needs, in the same query."""
         return self.select_related("province", "topic", "programme", "moderator__province")
 
     def with_statement_count(self):
         return self.annotate(statement_count=models.Count("statements", distinct=True))
+
+    def matching(self, text):
+        """Debates whose title, summary, district or venue contain every word of ``text``."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(district__icontains=word)
+                | Q(venue__icontains=word)
+            )
+        return qs
+
+
+@dataclass
+class PositionGroup:
+    """The statements of one debate for one position, or for none."""
+
+    position: "Position | None"
+    statements: list = field(default_factory=list)
+    # Percentage of the debate's statements, for the chart.
+    share: int = 0
 
 
 class DatePrecision(models.TextChoices):
@@ -392,7 +464,14 @@ class Debate(models.Model):
     def held_on_display(self):
         if self.held_on_precision == DatePrecision.MONTH:
             return date_format(self.held_on, "YEAR_MONTH_FORMAT")
-        return date_format(self.held_on, "DATE_FORMAT")
+        return date_format(self.held_on, _("j F Y"))
+
+    @property
+    def held_on_iso(self):
+        """For ``<time datetime>``: a month-precision date gives no day."""
+        if self.held_on_precision == DatePrecision.MONTH:
+            return self.held_on.strftime("%Y-%m")
+        return self.held_on.isoformat()
 
     @property
     def women_share(self):
@@ -400,6 +479,24 @@ class Debate(models.Model):
         if self.attendance_women is None or not self.attendance_total:
             return None
         return round(100 * self.attendance_women / self.attendance_total)
+
+    def position_groups(self, statements, positions):
+        """The statements (in spoken order) grouped by position, for the debate page.
+
+        Groups follow the topic's order of positions, keeping positions nobody took so
+        the chart shows them; statements with no position come last, in their own group.
+        """
+        groups = {position.pk: PositionGroup(position) for position in positions}
+        for statement in statements:
+            group = groups.get(statement.position_id)
+            if group is None:
+                group = groups[statement.position_id] = PositionGroup(statement.position)
+            group.statements.append(statement)
+        ordered = sorted(groups.values(), key=lambda group: group.position is None)
+        total = sum(len(group.statements) for group in ordered)
+        for group in ordered:
+            group.share = round(100 * len(group.statements) / total) if total else 0
+        return ordered
 
     @property
     def moderator_label(self):
@@ -428,6 +525,46 @@ class StatementQuerySet(models.QuerySet):
     def for_display(self):
         """Everything a statement card needs (speaker label, position), in one query."""
         return self.select_related("speaker__province", "position", "debate__province")
+
+    def by_speaker(self, participant):
+        return self.filter(speaker=participant)
+
+    def newest_debates_first(self):
+        return self.order_by("-debate__held_on", "-debate_id", "order", "id")
+
+    def search(self, text):
+        """Statements whose translation or original words match ``text``.
+
+        PostgreSQL uses full-text search on an indexed vector (see migration 0003);
+        other databases fall back to requiring every word as a substring.
+        """
+        text = text.strip()
+        if not text:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return self.annotate(search_vector=statement_search_vector()).filter(
+                search_vector=query
+            )
+        qs = self
+        for word in text.split():
+            qs = qs.filter(Q(text__icontains=word) | Q(original_text__icontains=word))
+        return qs
+
+    def count_by_province_and_position(self):
+        """``{(province_id, position_id): n}``; position_id None for no position."""
+        rows = self.values_list("debate__province_id", "position_id").annotate(n=models.Count("id"))
+        return {(province_id, position_id): n for province_id, position_id, n in rows}
+
+
+# "simple" does no stemming: the same configuration suits the English translation and
+# the Dari or Pashto original alike.
+SEARCH_CONFIG = "simple"
+
+
+def statement_search_vector():
+    """The expression search filters on, and its GIN index is built on: keep them one."""
+    return SearchVector("text", "original_text", config=SEARCH_CONFIG)
 
 
 class Kind(models.TextChoices):
@@ -513,7 +650,7 @@ class Statement(models.Model):
     def anchor(self):
         return f"statement-{self.pk}"
 
-    @property
+    @cached_property
     def public_speaker(self):
         return attribution.public_speaker(self.speaker, self.debate)
 

@@ -131,6 +131,10 @@ class Report(models.Model):
 
 
 class FeaturedQuoteQuerySet(models.QuerySet):
+    def published(self):
+        """Quotes the public may see: from published debates only."""
+        return self.filter(statement__debate__status=Status.PUBLISHED)
+
     def for_display(self):
         return self.select_related(
             "statement__speaker__province", "statement__position", "statement__debate__province"

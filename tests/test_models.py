@@ -130,7 +130,7 @@ def test_month_precision_dates_show_only_the_month(make):
     debate = make.debate(held_on=datetime.date(2015, 12, 1), held_on_precision="month")
     assert debate.held_on_display == "December 2015"
     debate.held_on_precision = "day"
-    assert debate.held_on_display == "Dec. 1, 2015"
+    assert debate.held_on_display == "1 December 2015"
 
 
 def test_published_debates_exclude_drafts(make):

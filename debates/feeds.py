@@ -1,0 +1,36 @@
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Debate
+
+
+def as_datetime(day):
+    """Feeds want a moment; a debate or report has a day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+class DebatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Debate Record: debates")
+    subtitle = _("Public debates in the provinces, newest first.")
+    link = reverse_lazy("debates:debate_list")
+
+    def items(self):
+        return Debate.objects.published().with_related().newest_first()[:50]
+
+    def item_title(self, item):
+        return f"{item.title} ({item.province.name}, {item.held_on_display})"
+
+    def item_description(self, item):
+        return item.summary or (item.topic.question if item.topic else "")
+
+    def item_pubdate(self, item):
+        return as_datetime(item.held_on)
+
+    def item_updateddate(self, item):
+        return item.updated_at

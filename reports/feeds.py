@@ -1,0 +1,33 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from debates.feeds import as_datetime
+
+from .models import Report
+
+
+class ReportsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Debate Record: reports")
+    subtitle = _("Stories written from public debates, newest first.")
+    link = reverse_lazy("reports:report_list")
+
+    def items(self):
+        return Report.objects.published().newest_first()[:50]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.description
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_pubdate(self, item):
+        return as_datetime(item.published_on) if item.published_on else item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at

@@ -1,0 +1,31 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from debates.models import Programme, Province
+
+from .models import Report
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Filters of the public reports list, by slug so shared URLs read well."""
+
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All programmes"),
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        to_field_name="slug",
+        method="filter_province",
+        empty_label=_("All provinces"),
+    )
+
+    class Meta:
+        model = Report
+        fields = ["programme", "province"]
+
+    def filter_province(self, queryset, name, value):
+        return queryset.in_province(value)
