@@ -1,0 +1,151 @@
+"""Nothing withheld reaches the public: crawl every public URL and look for it.
+
+The data below has speakers whose names, organisations and slugs must stay in the
+admin, and drafts whose titles must not exist for the public. Every string in SECRETS
+is distinctive, so finding any of them anywhere in a response (text, title, attribute,
+URL, comment, feed, sitemap) is a leak.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.crawl import crawl
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = {
+    "role speaker's name": "Zarghuna Withheldrole",
+    "role speaker's organisation": "Secretorg Of Role",
+    "role speaker's slug": "zz-withheld-role",
+    "anonymous speaker's name": "Mirwais Withheldanon",
+    "anonymous speaker's organisation": "Secretorg Of Anon",
+    "anonymous speaker's slug": "zz-withheld-anon",
+    "unchosen attribution's name": "Nabila Unchosen",
+    "anonymous moderator's name": "Hidden Moderatorname",
+    "draft debate's title": "Draftdebate Title Zq",
+    "draft debate's slug": "zz-draft-debate",
+    "draft debate's statement": "Draftstatement words zq",
+    "draft-only topic": "Drafttopic Question Zq",
+    "draft-only speaker": "Onlyindraft Speakername",
+    "draft report's headline": "Draftreport Headline Zq",
+    "draft report's slug": "zz-draft-report",
+}
+
+
+@pytest.fixture
+def sensitive_site(make):
+    topic = make.topic(title="Elections", slug="elections")
+    role = make.participant(
+        name=SECRETS["role speaker's name"],
+        organisation=SECRETS["role speaker's organisation"],
+        slug=SECRETS["role speaker's slug"],
+        role="provincial council member",
+        province="AF-GHO",
+        attribution="role",
+    )
+    anonymous = make.participant(
+        name=SECRETS["anonymous speaker's name"],
+        organisation=SECRETS["anonymous speaker's organisation"],
+        slug=SECRETS["anonymous speaker's slug"],
+        role="teacher",
+        attribution="anonymous",
+    )
+    unchosen = make.participant(name=SECRETS["unchosen attribution's name"], attribution="")
+    moderator = make.participant(
+        name=SECRETS["anonymous moderator's name"], attribution="anonymous"
+    )
+    named = make.participant(
+        name="Qazi Matiullah Doorman",
+        role="civil society activist",
+        organisation="Kunduz Civil Society Network",
+        attribution="named",
+    )
+    debates = []
+    for number, province in enumerate(["AF-KDZ", "AF-GHO", "AF-KAB"] * 9):
+        debate = make.debate(
+            topic=topic, province=province, moderator=moderator, summary=f"Debate {number}."
+        )
+        debates.append(debate)
+        for speaker, position in [(role, "for-it"), (anonymous, "against-it"), (named, None)]:
+            make.statement(debate, speaker=speaker, position=position, text=f"Said {number}.")
+        make.statement(debate, speaker=unchosen, text=f"Also said {number}.")
+    make.report(
+        debates=debates[:3],
+        quotes=[debates[0].statements.first(), debates[1].statements.last()],
+        headline="What Kunduz and Ghor said",
+        body='One speaker said "Said 0." and another disagreed.',
+    )
+
+    draft_topic = make.topic(title=SECRETS["draft-only topic"])
+    draft_only_speaker = make.participant(name=SECRETS["draft-only speaker"], attribution="named")
+    draft = make.debate(
+        title=SECRETS["draft debate's title"],
+        slug=SECRETS["draft debate's slug"],
+        topic=draft_topic,
+        status="draft",
+        summary=SECRETS["draft debate's title"],
+    )
+    make.statement(draft, speaker=draft_only_speaker, text=SECRETS["draft debate's statement"])
+    make.report(
+        debates=[draft],
+        headline=SECRETS["draft report's headline"],
+        slug=SECRETS["draft report's slug"],
+        status="draft",
+    )
+    return debates
+
+
+def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive_site):
+    probes = [SECRETS["role speaker's name"], SECRETS["draft debate's statement"], "Said"]
+    pages = crawl(client, words=probes)
+
+    crawled = {page.url for page in pages}
+    # The crawl really reached every kind of public page, feed and the sitemap.
+    for expected in [
+        "/debates/",
+        sensitive_site[0].get_absolute_url(),
+        "/topics/elections/",
+        "/provinces/ghor/",
+        "/reports/",
+        "/feeds/debates/",
+        "/feeds/reports/",
+        "/sitemap.xml",
+        "/debates/?page=2",
+        "/debates/?province=kunduz",
+    ]:
+        assert expected in crawled
+    assert any(url.startswith("/speakers/") for url in crawled)
+    assert any(url.startswith("/reports/") and url != "/reports/" for url in crawled)
+    assert any(url.startswith("/search/?q=") for url in crawled)
+
+    problems = []
+    for page in pages:
+        if page.status >= 500:
+            problems.append(f"{page.url} answered {page.status}")
+        # A form's result page repeats what the crawler typed; only that echo is allowed.
+        text = page.text
+        for typed in parse_qs(urlsplit(page.url).query).get("q", []):
+            text = text.replace(typed, "")
+        for what, secret in SECRETS.items():
+            if secret.lower() in text.lower() or secret.lower() in page.url.lower():
+                problems.append(f"{page.url} shows the {what}")
+    assert problems == []
+
+
+def test_withheld_speakers_have_no_public_page(client, sensitive_site):
+    for slug in [SECRETS["role speaker's slug"], SECRETS["anonymous speaker's slug"]]:
+        assert client.get(f"/speakers/{slug}/").status_code == 404
+
+
+def test_draft_debates_and_reports_have_no_public_page(client, sensitive_site):
+    draft_debate, draft_report = SECRETS["draft debate's slug"], SECRETS["draft report's slug"]
+    assert client.get(f"/debates/{draft_debate}/").status_code == 404
+    assert client.get(f"/reports/{draft_report}/").status_code == 404
+
+
+def test_searching_for_a_withheld_name_or_a_draft_finds_nothing(client, sensitive_site):
+    for words in [SECRETS["role speaker's name"], SECRETS["draft debate's statement"]]:
+        response = client.get("/search/", {"q": words})
+        assert response.context["page_obj"].paginator.count == 0
+        assert list(response.context["debates"]) == []

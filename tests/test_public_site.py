@@ -1,0 +1,333 @@
+"""The public pages: what a visitor sees, and what they never see."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response):
+    return response.content.decode()
+
+
+def test_the_home_page_lists_latest_debates_topics_and_provinces_with_counts(client, make):
+    topic = make.topic(title="Peace talks")
+    make.debate(title="Kunduz talks", topic=topic, province="AF-KDZ")
+    make.debate(title="Ghor talks", topic=topic, province="AF-GHO")
+    make.debate(title="Secret draft", topic=topic, province="AF-GHO", status="draft")
+
+    response = client.get("/")
+
+    text = page_text(response)
+    assert "Kunduz talks" in text and "Ghor talks" in text
+    assert "Secret draft" not in text
+    assert [(t.title, t.debate_count) for t in response.context["topics"]] == [("Peace talks", 2)]
+    assert [(p.name, p.debate_count) for p in response.context["provinces"]] == [
+        ("Ghor", 1),
+        ("Kunduz", 1),
+    ]
+
+
+def test_the_home_page_says_so_when_nothing_is_published(client):
+    assert "No debates have been published yet." in page_text(client.get("/"))
+
+
+def test_debates_filter_by_province_topic_programme_dates_and_words(client, make):
+    programme = make.programme(slug="reconciliation")
+    topic = make.topic(slug="russia")
+    match = make.debate(
+        title="Russia's overture",
+        topic=topic,
+        programme=programme,
+        province="AF-KDZ",
+        held_on=datetime.date(2015, 12, 1),
+    )
+    make.debate(title="Other province", topic=topic, programme=programme, province="AF-GHO")
+    make.debate(title="Other topic", programme=programme, province="AF-KDZ")
+    make.debate(
+        title="Too early",
+        topic=topic,
+        programme=programme,
+        province="AF-KDZ",
+        held_on=datetime.date(2014, 1, 1),
+    )
+
+    response = client.get(
+        "/debates/",
+        {
+            "province": "kunduz",
+            "topic": "russia",
+            "programme": "reconciliation",
+            "held_after": "2015-01-01",
+            "held_before": "2015-12-31",
+            "q": "overture",
+        },
+    )
+
+    assert list(response.context["page_obj"]) == [match]
+    assert "Clear filters" in page_text(response)
+
+
+def test_debates_sort_newest_first_unless_asked_for_oldest(client, make):
+    old = make.debate(held_on=datetime.date(2014, 1, 1))
+    new = make.debate(held_on=datetime.date(2016, 1, 1))
+    assert list(client.get("/debates/").context["page_obj"]) == [new, old]
+    assert list(client.get("/debates/?sort=oldest").context["page_obj"]) == [old, new]
+
+
+def test_the_debate_list_paginates_and_keeps_filters_in_page_links(client, make):
+    for _ in range(25):
+        make.debate(province="AF-KDZ")
+    first = client.get("/debates/?province=kunduz")
+    assert len(first.context["page_obj"]) == 20
+    assert 'href="?province=kunduz&amp;page=2"' in page_text(first)
+    assert len(client.get("/debates/?province=kunduz&page=2").context["page_obj"]) == 5
+
+
+def test_no_matching_debates_says_so(client, make):
+    make.debate(province="AF-KDZ")
+    response = client.get("/debates/?q=nothing-like-this")
+    assert "No debates match these filters." in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "province=atlantis",
+        "topic=%00",
+        "held_after=yesterday",
+        "held_before=2015-13-45",
+        "sort=sideways",
+        "page=999",
+        "page=-1",
+        "page=abc",
+        "programme=" + "x" * 500,
+    ],
+)
+def test_bad_filter_values_give_a_normal_page_never_an_error(client, make, query):
+    make.debate()
+    response = client.get(f"/debates/?{query}")
+    assert response.status_code == 200
+
+
+def test_an_unknown_or_draft_debate_is_a_styled_404(client, make):
+    make.debate(slug="draft-one", status="draft")
+    for url in ["/debates/draft-one/", "/debates/no-such-debate/", "/topics/nope/", "/x/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Page not found" in page_text(response)
+
+
+def test_the_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and "<main" in html
+
+
+def test_the_debate_page_shows_when_where_programme_question_and_attendance(client, make):
+    debate = make.debate(
+        title="Russia's overture",
+        programme=make.programme(name="Afghan Reconciliation"),
+        district="Imam Sahib",
+        venue="Youth centre",
+        held_on=datetime.date(2015, 12, 1),
+        held_on_precision="month",
+        attendance_total=80,
+        attendance_women=20,
+        summary="Speakers rejected the idea.",
+    )
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert '<time datetime="2015-12">December 2015</time>' in text
+    assert "Kunduz</a>, Imam Sahib, Youth centre" in text
+    assert "Afghan Reconciliation" in text
+    assert debate.topic.question in text
+    assert "80 people (20 women, 25%)" in text
+    assert "Speakers rejected the idea." in text
+
+
+def test_statements_are_grouped_by_position_in_spoken_order_with_unpositioned_last(client, make):
+    debate = make.debate()
+    first_against = make.statement(debate, position="against-it", text="First against.")
+    no_position = make.statement(debate, text="No side taken.")
+    first_for = make.statement(debate, position="for-it", text="First for.")
+    second_against = make.statement(debate, position="against-it", text="Second against.")
+
+    response = client.get(debate.get_absolute_url())
+
+    groups = [
+        (group.position.slug if group.position else None, group.statements)
+        for group in response.context["groups"]
+    ]
+    assert groups == [
+        ("for-it", [first_for]),
+        ("against-it", [first_against, second_against]),
+        (None, [no_position]),
+    ]
+    text = page_text(response)
+    assert text.index("First for.") < text.index("First against.") < text.index("No side taken.")
+    assert '<span class="stance-badge stance--against">Against</span>' in text
+
+
+def test_quotes_look_different_from_paraphrases(client, make):
+    debate = make.debate()
+    make.statement(debate, kind="quote", text="Verbatim words.")
+    make.statement(debate, kind="paraphrase", text="Reported speech.")
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert '<blockquote class="statement__text"><p>Verbatim words.</p></blockquote>' in text
+    assert '<p class="statement__text">Reported speech.</p>' in text
+
+
+def test_original_text_is_shown_beside_the_translation_right_to_left(client, make):
+    debate = make.debate()
+    statement = make.statement(
+        debate, text="Peace now.", original_text="صلح همین حالا", original_language="fa-AF"
+    )
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert f'id="statement-{statement.pk}"' in text
+    assert '<p class="statement__original" lang="fa-AF" dir="rtl">صلح همین حالا</p>' in text
+
+
+def test_the_chart_shows_each_positions_share_of_statements(client, make):
+    debate = make.debate()
+    for position in ["for-it", "for-it", "for-it", "against-it"]:
+        make.statement(debate, position=position)
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert '<rect class="stance--for" width="75" height="6"/>' in text
+    assert "3 statements (75%)" in text
+    assert "1 statement (25%)" in text
+
+
+def test_text_from_the_database_is_escaped(client, make):
+    debate = make.debate(title="<b>Bold</b> title")
+    make.statement(debate, text="<script>alert('x')</script>")
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
+    assert "&lt;b&gt;Bold&lt;/b&gt; title" in text
+
+
+def test_the_topic_page_counts_statements_per_province_and_position(client, make):
+    topic = make.topic(slug="russia")
+    kunduz = make.debate(topic=topic, province="AF-KDZ")
+    ghor = make.debate(topic=topic, province="AF-GHO")
+    draft = make.debate(topic=topic, province="AF-KAB", status="draft")
+    make.statement(kunduz, position="for-it")
+    make.statement(kunduz, position="for-it")
+    make.statement(kunduz)
+    make.statement(ghor, position="against-it")
+    make.statement(draft, position="against-it")
+
+    response = client.get("/topics/russia/")
+
+    matrix = response.context["matrix"]
+    assert [(row.province.name, row.cells, row.total) for row in matrix.rows] == [
+        ("Ghor", [0, 1, 0], 1),
+        ("Kunduz", [2, 0, 1], 3),
+    ]
+    assert matrix.with_unpositioned
+    assert set(response.context["debates"]) == {ghor, kunduz}
+    assert "Kabul" not in page_text(response)
+
+
+def test_a_topic_with_only_draft_debates_has_no_page(client, make):
+    topic = make.topic(slug="hidden")
+    make.debate(topic=topic, status="draft")
+    assert client.get("/topics/hidden/").status_code == 404
+    assert client.get("/topics/").context["topics"].count() == 0
+
+
+def test_the_province_page_lists_its_debates_and_topics(client, make):
+    topic = make.topic(title="Water rights")
+    here = make.debate(topic=topic, province="AF-GHO")
+    make.debate(province="AF-KDZ")
+    response = client.get("/provinces/ghor/")
+    assert list(response.context["page_obj"]) == [here]
+    assert [t.title for t in response.context["topics"]] == ["Water rights"]
+
+
+def test_a_province_without_debates_has_an_empty_page(client):
+    response = client.get("/provinces/daykundi/")
+    assert response.status_code == 200
+    assert "No debates held in this province have been published yet." in page_text(response)
+
+
+def test_a_named_speaker_page_shows_role_organisation_province_and_statements(client, make):
+    speaker = make.participant(
+        name="Qazi Matiullah Doorman",
+        slug="doorman",
+        role="civil society activist",
+        organisation="Kunduz Network",
+        province="AF-KDZ",
+    )
+    kunduz = make.debate(title="Kunduz debate")
+    ghor = make.debate(title="Ghor debate", province="AF-GHO")
+    draft = make.debate(title="Draft debate", status="draft")
+    said_in_kunduz = make.statement(kunduz, speaker=speaker)
+    said_in_ghor = make.statement(ghor, speaker=speaker)
+    make.statement(draft, speaker=speaker, text="Never public.")
+
+    response = client.get("/speakers/doorman/")
+
+    text = page_text(response)
+    for shown in ["Qazi Matiullah Doorman", "civil society activist", "Kunduz Network"]:
+        assert shown in text
+    assert set(response.context["page_obj"]) == {said_in_kunduz, said_in_ghor}
+    assert "Never public." not in text and "Draft debate" not in text
+    assert said_in_ghor.get_absolute_url() in text
+
+
+@pytest.mark.parametrize("attribution", ["role", "anonymous"])
+def test_role_and_anonymous_speakers_have_no_page(client, make, attribution):
+    speaker = make.participant(slug="withheld", attribution=attribution)
+    make.statement(make.debate(), speaker=speaker)
+    assert client.get("/speakers/withheld/").status_code == 404
+
+
+def test_a_named_speaker_heard_only_in_drafts_has_no_page(client, make):
+    speaker = make.participant(slug="draft-only")
+    make.statement(make.debate(status="draft"), speaker=speaker)
+    assert client.get("/speakers/draft-only/").status_code == 404
+
+
+def test_search_finds_translations_originals_and_titles_and_links_in_context(client, make):
+    debate = make.debate(title="Russia's overture to the Taleban")
+    translated = make.statement(debate, text="Russia wants a proxy war.")
+    original = make.statement(
+        debate, text="Peace now.", original_text="صلح همین حالا", original_language="fa-AF"
+    )
+    make.statement(make.debate(status="draft"), text="Russia in a draft.")
+
+    by_translation = client.get("/search/", {"q": "proxy war"})
+    assert list(by_translation.context["page_obj"]) == [translated]
+    assert translated.get_absolute_url() in page_text(by_translation)
+
+    by_original = client.get("/search/", {"q": "صلح"})
+    assert list(by_original.context["page_obj"]) == [original]
+
+    by_title = client.get("/search/", {"q": "overture"})
+    assert list(by_title.context["debates"]) == [debate]
+
+    assert client.get("/search/", {"q": "russia"}).context["page_obj"].paginator.count == 1
+
+
+def test_a_search_without_results_says_so(client, make):
+    make.statement(make.debate(), text="Something else.")
+    response = client.get("/search/", {"q": "elephants"})
+    assert "Nothing said matches “elephants”" in page_text(response)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "&|!", "'", "a:*", "\\", "-", '"unclosed'])
+def test_odd_search_input_gives_a_normal_page(client, make, query):
+    make.statement(make.debate(), text="Peace.")
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_the_page_layout_has_landmarks_a_skip_link_and_the_local_stylesheet(client):
+    text = page_text(client.get("/"))
+    assert '<a class="skip-link" href="#main">' in text
+    for landmark in ["<header", "<nav", '<main id="main"', "<footer"]:
+        assert landmark in text
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in text
+    head = text.split("<body", 1)[0]
+    assert 'href="http' not in head and 'src="http' not in head
