@@ -1,7 +1,7 @@
 """Reports: stories editors write from one or more debates, featuring their statements."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +49,22 @@ class ReportQuerySet(models.QuerySet):
 
     def drawing_on(self, debate):
         return self.filter(debates=debate)
+
+    def with_page_parts(self, include_draft_debates=False):
+        """What a report's page shows, in a fixed number of queries.
+
+        The public sees only quotes from, and links to, published debates; an editor's
+        preview may include draft debates that will be published with the report.
+        """
+        quotes = FeaturedQuote.objects.for_display()
+        debates = Debate.objects.with_related().newest_first()
+        if not include_draft_debates:
+            quotes = quotes.published()
+            debates = debates.published()
+        return self.select_related("programme").prefetch_related(
+            Prefetch("quotes", queryset=quotes, to_attr="page_quotes"),
+            Prefetch("debates", queryset=debates, to_attr="page_debates"),
+        )
 
 
 class Report(models.Model):

@@ -1,11 +1,8 @@
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from debates.models import Debate
-
 from .filters import ReportFilter
-from .models import FeaturedQuote, Report
+from .models import Report
 
 REPORTS_PER_PAGE = 20
 
@@ -22,21 +19,5 @@ def report_list(request):
 
 
 def report_detail(request, slug):
-    report = get_object_or_404(
-        Report.objects.published()
-        .select_related("programme")
-        .prefetch_related(
-            Prefetch(
-                "quotes",
-                queryset=FeaturedQuote.objects.published().for_display(),
-                to_attr="public_quotes",
-            ),
-            Prefetch(
-                "debates",
-                queryset=Debate.objects.published().with_related().newest_first(),
-                to_attr="public_debates",
-            ),
-        ),
-        slug=slug,
-    )
+    report = get_object_or_404(Report.objects.published().with_page_parts(), slug=slug)
     return render(request, "reports/report_detail.html", {"report": report})
