@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -343,7 +344,16 @@ class DebateQuerySet(models.QuerySet):
         return self.select_related("province", "topic", "programme", "moderator__province")
 
     def with_statement_count(self):
-        return self.annotate(statement_count=models.Count("statements", distinct=True))
+        # A correlated subquery is counted only for the rows a page shows, where a join
+        # and GROUP BY would count the statements of every debate before paginating.
+        statements = (
+            Statement.objects.filter(debate=models.OuterRef("pk"))
+            .order_by()
+            .values("debate")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(statement_count=Coalesce(models.Subquery(statements), 0))
 
     def matching(self, text):
         """Debates whose title, summary, district or venue contain every word of ``text``."""
