@@ -335,7 +335,8 @@ class Importer:
                 seen.setdefault(position["slug"], position_index)
             if not self._owns("topics", slug, index):
                 continue
-            self.positions_of[slug] = set(seen)
+            # Positions that are not a list were reported; statements are not checked against them.
+            self.positions_of[slug] = set(seen) if "positions" in values else None
             if slug in self.db_topics:
                 for position_slug, row in self.db_positions[self.db_topics[slug]["id"]].items():
                     if position_slug not in seen:
@@ -407,6 +408,7 @@ class Importer:
     def _check_statements(self, index, values, path):
         topic = values.get("topic")
         positions = self.positions_of.get(topic, set())
+        topic_known = self._exists("topics", topic)
         slug = values.get("slug")
         # A debate with a bad or duplicate slug is checked, but matches nothing.
         existing = self.db_debates.get(slug) if self._owns("debates", slug, index) else None
@@ -414,8 +416,8 @@ class Importer:
         by_key = {row["key"]: row for row in rows if row["key"]}
         keyless = iter([row for row in rows if not row["key"]])
         plan = []
-        for index, statement in enumerate(values.get("statements", [])):
-            where = f"{path}.statements[{index}]"
+        for number, statement in enumerate(values.get("statements", [])):
+            where = f"{path}.statements[{number}]"
             if not statement:
                 plan.append(None)
                 continue
@@ -427,7 +429,7 @@ class Importer:
                         f"{where}.position",
                         f"the debate has no topic, so it has no position '{position}'",
                     )
-                elif position not in positions and self._exists("topics", topic):
+                elif positions is not None and position not in positions and topic_known:
                     self.error(f"{where}.position", f"no position '{position}' in topic '{topic}'")
             if statement.get("original_text") and not statement.get("original_language"):
                 self.error(f"{where}.original_language", "Give the language of the original text.")
