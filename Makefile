@@ -8,13 +8,14 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo check install clean superuser
+.PHONY: help run test lint format migrate demo check install clean superuser bench
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
 	@echo "make test   set up and run the test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
+	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +31,9 @@ install: $(VENV)/.installed
 migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
+# Importing is idempotent: running this again changes nothing.
 demo: migrate
+	DEBUG=1 $(BIN)/python manage.py import_debates demo/afghans-reject-russian-alliance.json
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(ADDR)
@@ -49,6 +52,11 @@ format: install
 check: install
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Import and export speed and memory on a synthetic file (DATABASE_URL picks the database).
+STATEMENTS ?= 100000
+bench: install
+	DEBUG=1 $(BIN)/python bench/import_bench.py --statements $(STATEMENTS)
 
 superuser: migrate
 	DEBUG=1 $(BIN)/python manage.py createsuperuser

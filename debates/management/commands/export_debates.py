@@ -1,0 +1,46 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from debates.record.exporter import export_record
+
+
+class Command(BaseCommand):
+    help = (
+        "Export debates in the debate record format (debate-record/1): everything, or "
+        "the chosen debates with what they reference. Written to FILE, or to standard "
+        "output without one. The file holds the names of participants the public may "
+        "not see (role or anonymous attribution): it is for staff only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="where to write; standard output if absent")
+        parser.add_argument(
+            "--debate",
+            action="append",
+            dest="debates",
+            metavar="SLUG",
+            help="export only this debate (repeatable), with its programme, topic, "
+            "participants, and the reports based only on chosen debates",
+        )
+
+    def handle(self, *args, file=None, debates=None, **options):
+        try:
+            if file is None:
+                summary = export_record(sys.stdout, debates)
+                sys.stdout.flush()
+            else:
+                with open(file, "w", encoding="utf-8", newline="\n") as out:
+                    summary = export_record(out, debates)
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from None
+        counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
+        self.stderr.write(f"Exported {counts}.")
+        if summary.withheld:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: the file holds the names of {summary.withheld} participant(s) "
+                    "whose names are withheld from the public (role or anonymous "
+                    "attribution). It is for staff only: do not publish it."
+                )
+            )

@@ -1,0 +1,243 @@
+"""Export debates in the debate record format, deterministically and incrementally.
+
+Objects come ordered by slug (positions and statements in their own order), keys in the
+schema's order, empty optional keys left out: exporting, importing into an empty database
+and exporting again gives the same bytes. The file is written one object at a time, and
+statements are read in chunks, so memory does not grow with the number of statements.
+
+A full export holds withheld names (participants with role or anonymous attribution): it
+is for staff, never for the public.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from debates.models import (
+    Attribution,
+    Debate,
+    Participant,
+    Position,
+    Programme,
+    Province,
+    Statement,
+    Topic,
+)
+from reports.models import FeaturedQuote, Report
+
+from . import schema
+
+CHUNK = 2000
+
+
+@dataclass
+class ExportSummary:
+    counts: dict = field(default_factory=dict)
+    # Participants in the file whose name the public may not see.
+    withheld: int = 0
+
+
+def synthetic_key(statement_id):
+    """The key written for a featured statement that has none, so a report can name it."""
+    return f"statement-{statement_id}"
+
+
+class _Writer:
+    def __init__(self, out):
+        self.out = out
+        out.write('{\n  "format": ' + json.dumps(schema.FORMAT))
+
+    def write_list(self, name, records):
+        count = 0
+        for record in records:
+            self.out.write(f',\n  "{name}": [\n' if count == 0 else ",\n")
+            text = json.dumps(record, indent=2, ensure_ascii=False)
+            self.out.write("\n".join("    " + line for line in text.split("\n")))
+            count += 1
+        if count:
+            self.out.write("\n  ]")
+        return count
+
+    def close(self):
+        self.out.write("\n}\n")
+
+
+def export_record(out, debate_slugs=None):
+    """Write the record to the text stream ``out``; return an ExportSummary.
+
+    With ``debate_slugs``, only those debates, with the programmes, topics and
+    participants they reference, and the reports based on selected debates only.
+    """
+    debates = Debate.objects.all()
+    programmes, topics = Programme.objects.all(), Topic.objects.all()
+    participants = Participant.objects.all()
+    reports = Report.objects.all()
+    if debate_slugs is not None:
+        debates = debates.filter(slug__in=debate_slugs)
+        reports = reports.exclude(debates__isnull=True).exclude(
+            debates__in=Debate.objects.exclude(slug__in=debate_slugs)
+        )
+        programmes = programmes.filter(Q(debates__in=debates) | Q(reports__in=reports)).distinct()
+        topics = topics.filter(debates__in=debates).distinct()
+        participants = participants.filter(
+            Q(statements__debate__in=debates) | Q(moderated_debates__in=debates)
+        ).distinct()
+
+    provinces = dict(Province.objects.values_list("id", "code"))
+    programme_slugs = dict(Programme.objects.values_list("id", "slug"))
+    topic_slugs = dict(Topic.objects.values_list("id", "slug"))
+    position_slugs = dict(Position.objects.values_list("id", "slug"))
+    participant_slugs = dict(participants.values_list("id", "slug"))
+    # Featured statements without a key get one in the file, so reports can name them.
+    featured_keyless = set(
+        FeaturedQuote.objects.filter(statement__key__isnull=True).values_list(
+            "statement_id", flat=True
+        )
+    )
+
+    summary = ExportSummary()
+    writer = _Writer(out)
+    summary.counts["programmes"] = writer.write_list(
+        "programmes", _programmes(programmes.order_by("slug"))
+    )
+    summary.counts["topics"] = writer.write_list("topics", _topics(topics.order_by("slug")))
+    summary.counts["participants"] = writer.write_list(
+        "participants", _participants(participants.order_by("slug"), provinces, summary)
+    )
+    summary.counts["debates"] = writer.write_list(
+        "debates",
+        _debates(
+            debates.order_by("slug"),
+            provinces,
+            programme_slugs,
+            topic_slugs,
+            participant_slugs,
+            position_slugs,
+            featured_keyless,
+        ),
+    )
+    summary.counts["reports"] = writer.write_list(
+        "reports", _reports(reports.order_by("slug"), programme_slugs)
+    )
+    writer.close()
+    return summary
+
+
+def _programmes(queryset):
+    for values in queryset.values("slug", "name", "description", "started_on", "ended_on"):
+        yield schema.to_record(schema.PROGRAMME, values)
+
+
+def _topics(queryset):
+    topics = list(queryset.values("id", "slug", "title", "question", "description"))
+    positions = {}
+    for row in (
+        Position.objects.filter(topic_id__in=[t["id"] for t in topics])
+        .order_by("topic_id", "order", "id")
+        .values("topic_id", "slug", "label", "stance")
+    ):
+        positions.setdefault(row["topic_id"], []).append(schema.to_record(schema.POSITION, row))
+    for values in topics:
+        values["positions"] = positions.get(values["id"], [])
+        yield schema.to_record(schema.TOPIC, values)
+
+
+def _participants(queryset, provinces, summary):
+    for values in queryset.values(
+        "slug", "name", "role", "organisation", "province_id", "gender", "attribution"
+    ).iterator(chunk_size=CHUNK):
+        values["province"] = provinces.get(values["province_id"])
+        if values["attribution"] != Attribution.NAMED:
+            summary.withheld += 1
+        yield schema.to_record(schema.PARTICIPANT, values)
+
+
+def _debates(queryset, provinces, programmes, topics, participants, positions, featured_keyless):
+    statements = (
+        Statement.objects.filter(debate__in=queryset)
+        .order_by("debate__slug", "order", "id")
+        .values(
+            "id",
+            "debate_id",
+            "key",
+            "speaker_id",
+            "position_id",
+            "kind",
+            "text",
+            "original_text",
+            "original_language",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    pending = next(statements, None)
+    for values in queryset.values(
+        "id",
+        "slug",
+        "title",
+        "province_id",
+        "held_on",
+        "held_on_precision",
+        "programme_id",
+        "topic_id",
+        "district",
+        "venue",
+        "moderator_id",
+        "attendance_total",
+        "attendance_women",
+        "summary",
+        "status",
+    ).iterator(chunk_size=CHUNK):
+        records = []
+        while pending is not None and pending["debate_id"] == values["id"]:
+            if pending["key"] is None and pending["id"] in featured_keyless:
+                pending["key"] = synthetic_key(pending["id"])
+            pending["speaker"] = participants.get(pending["speaker_id"])
+            pending["position"] = positions.get(pending["position_id"])
+            records.append(schema.to_record(schema.STATEMENT, pending))
+            pending = next(statements, None)
+        attendance = {"total": values["attendance_total"], "women": values["attendance_women"]}
+        values.update(
+            province=provinces[values["province_id"]],
+            programme=programmes.get(values["programme_id"]),
+            topic=topics.get(values["topic_id"]),
+            moderator=participants.get(values["moderator_id"]),
+            attendance=schema.to_record(schema.ATTENDANCE, attendance),
+            statements=records,
+        )
+        yield schema.to_record(schema.DEBATE, values)
+
+
+def _reports(queryset, programmes):
+    reports = list(
+        queryset.values(
+            "id",
+            "slug",
+            "headline",
+            "standfirst",
+            "body",
+            "byline",
+            "programme_id",
+            "published_on",
+            "status",
+        )
+    )
+    ids = [report["id"] for report in reports]
+    debates, quotes = {}, {}
+    for report_id, slug in (
+        Report.debates.through.objects.filter(report_id__in=ids)
+        .order_by("debate__slug")
+        .values_list("report_id", "debate__slug")
+    ):
+        debates.setdefault(report_id, []).append(slug)
+    for report_id, key, statement_id in (
+        FeaturedQuote.objects.filter(report_id__in=ids)
+        .order_by("order", "id")
+        .values_list("report_id", "statement__key", "statement_id")
+    ):
+        quotes.setdefault(report_id, []).append(key or synthetic_key(statement_id))
+    for values in reports:
+        values["programme"] = programmes.get(values["programme_id"])
+        values["debates"] = debates.get(values["id"], [])
+        values["quotes"] = quotes.get(values["id"], [])
+        yield schema.to_record(schema.REPORT, values)

@@ -1,0 +1,344 @@
+"""The debate record format, version 1, declared once for the importer and the exporter.
+
+Each object kind lists its keys in the order the exporter writes them, which are
+required, what type each holds and which model field's rules (length, language tag,
+choices) it follows. ``check()`` applies the structural rules and collects every problem;
+what needs the database (references, provinces, upserts) is the importer's job.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+
+from debates.models import (
+    Attribution,
+    DatePrecision,
+    Debate,
+    Gender,
+    Kind,
+    Participant,
+    Position,
+    Programme,
+    Stance,
+    Statement,
+    Status,
+    Topic,
+    slug_validator,
+)
+from reports.models import Report
+
+FORMAT = "debate-record/1"
+
+# What a key holds.
+TEXT = "text"
+SLUG = "slug"  # a slug (this object's own, or one naming another object)
+CODE = "code"  # a province code
+DATE = "date"
+COUNT = "count"  # a whole number, zero or more
+CHOICE = "choice"
+OBJECT = "object"
+LIST = "list"  # of objects (``schema``) or of slugs (``schema`` is None)
+
+_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: str = TEXT
+    required: bool = False
+    # What an absent key means; the exporter leaves out a value equal to it.
+    default: object = None
+    # False: the exporter always writes the key, even with its default value.
+    omit_default: bool = True
+    choices: type | None = None
+    schema: "Schema | None" = None
+    # The model field whose validators (length, language tag) the value must pass.
+    field: str | None = None
+    # For a slug naming another object: the list it names an object of.
+    refers_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    kind: str
+    model: type | None
+    keys: tuple[Key, ...]
+
+    @cached_property
+    def by_name(self):
+        return {key.name: key for key in self.keys}
+
+
+POSITION = Schema(
+    "position",
+    Position,
+    (
+        Key("slug", SLUG, required=True),
+        Key("label", required=True, field="label"),
+        Key("stance", CHOICE, required=True, choices=Stance),
+    ),
+)
+
+PROGRAMME = Schema(
+    "programme",
+    Programme,
+    (
+        Key("slug", SLUG, required=True),
+        Key("name", required=True, field="name"),
+        Key("description", default="", field="description"),
+        Key("started_on", DATE),
+        Key("ended_on", DATE),
+    ),
+)
+
+TOPIC = Schema(
+    "topic",
+    Topic,
+    (
+        Key("slug", SLUG, required=True),
+        Key("title", required=True, field="title"),
+        Key("question", default="", field="question"),
+        Key("description", default="", field="description"),
+        Key("positions", LIST, default=(), schema=POSITION),
+    ),
+)
+
+PARTICIPANT = Schema(
+    "participant",
+    Participant,
+    (
+        Key("slug", SLUG, required=True),
+        Key("name", required=True, field="name"),
+        Key("role", default="", field="role"),
+        Key("organisation", default="", field="organisation"),
+        Key("province", CODE, refers_to="provinces"),
+        Key("gender", CHOICE, default="", choices=Gender),
+        Key("attribution", CHOICE, required=True, choices=Attribution, omit_default=False),
+    ),
+)
+
+ATTENDANCE = Schema(
+    "attendance",
+    None,
+    (
+        Key("total", COUNT),
+        Key("women", COUNT),
+    ),
+)
+
+STATEMENT = Schema(
+    "statement",
+    Statement,
+    (
+        Key("key", SLUG),
+        Key("speaker", SLUG, refers_to="participants"),
+        Key("position", SLUG),
+        Key("kind", CHOICE, required=True, choices=Kind),
+        Key("text", required=True, field="text"),
+        Key("original_text", default="", field="original_text"),
+        Key("original_language", default="", field="original_language"),
+    ),
+)
+
+DEBATE = Schema(
+    "debate",
+    Debate,
+    (
+        Key("slug", SLUG, required=True),
+        Key("title", required=True, field="title"),
+        Key("province", CODE, required=True, refers_to="provinces"),
+        Key("held_on", DATE, required=True),
+        Key("held_on_precision", CHOICE, default=DatePrecision.DAY, choices=DatePrecision),
+        Key("programme", SLUG, refers_to="programmes"),
+        Key("topic", SLUG, refers_to="topics"),
+        Key("district", default="", field="district"),
+        Key("venue", default="", field="venue"),
+        Key("moderator", SLUG, refers_to="participants"),
+        Key("attendance", OBJECT, schema=ATTENDANCE),
+        Key("summary", default="", field="summary"),
+        Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
+        Key("statements", LIST, default=(), schema=STATEMENT),
+    ),
+)
+
+REPORT = Schema(
+    "report",
+    Report,
+    (
+        Key("slug", SLUG, required=True),
+        Key("headline", required=True, field="headline"),
+        Key("standfirst", default="", field="standfirst"),
+        Key("body", required=True, field="body"),
+        Key("byline", default="", field="byline"),
+        Key("programme", SLUG, refers_to="programmes"),
+        Key("published_on", DATE),
+        Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
+        Key("debates", LIST, default=(), refers_to="debates"),
+        Key("quotes", LIST, default=(), refers_to="statements"),
+    ),
+)
+
+# The top level: ``format``, then the lists in the order they are written.
+LISTS = (
+    ("programmes", PROGRAMME),
+    ("topics", TOPIC),
+    ("participants", PARTICIPANT),
+    ("debates", DEBATE),
+    ("reports", REPORT),
+)
+TOP_KEYS = ("format", *(name for name, _schema in LISTS))
+
+
+def _type_name(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _first_message(error):
+    return error.messages[0]
+
+
+class Checker:
+    """Structural checks: keys, types, slugs, dates, choices, lengths.
+
+    ``check_object()`` returns the object's values as Python values (dates as dates,
+    absent keys as their defaults) and appends ``path: message`` to ``errors`` for each
+    problem; a value with a problem is left out, so later checks can skip it.
+    """
+
+    def __init__(self, errors):
+        self.errors = errors
+
+    def error(self, path, message):
+        self.errors.append(f"{path}: {message}")
+
+    def check_object(self, data, schema, path):
+        if not isinstance(data, dict):
+            self.error(path, f"expected an object, got {_type_name(data)}")
+            return None
+        known = schema.by_name
+        for name in data:
+            if name not in known:
+                self.error(f"{path}.{name}", "unknown key")
+        values = {}
+        for key in schema.keys:
+            where = f"{path}.{key.name}"
+            raw = data.get(key.name)
+            if raw is None:
+                # Absent and null both mean "not given".
+                if key.required:
+                    self.error(where, "required")
+                else:
+                    values[key.name] = list(key.default) if key.kind == LIST else key.default
+                continue
+            value = self.check_value(raw, key, schema, where)
+            if value is not _INVALID:
+                values[key.name] = value
+        return values
+
+    def check_value(self, raw, key, schema, where):
+        if key.kind == OBJECT:
+            return self.check_object(raw, key.schema, where) or _INVALID
+        if key.kind == LIST:
+            if not isinstance(raw, list):
+                self.error(where, f"expected a list, got {_type_name(raw)}")
+                return _INVALID
+            if key.schema is not None:
+                return [
+                    self.check_object(item, key.schema, f"{where}[{index}]")
+                    for index, item in enumerate(raw)
+                ]
+            slugs = []
+            for index, item in enumerate(raw):
+                slug = self._check_slug(item, f"{where}[{index}]")
+                slugs.append(None if slug is _INVALID else slug)
+            return slugs
+        if key.kind == COUNT:
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                self.error(where, f"expected a whole number, got {_type_name(raw)}")
+                return _INVALID
+            if raw < 0:
+                self.error(where, f"must not be negative, got {raw}")
+                return _INVALID
+            return raw
+        if not isinstance(raw, str):
+            self.error(where, f"expected text, got {_type_name(raw)}")
+            return _INVALID
+        if key.kind == SLUG:
+            return self._check_slug(raw, where)
+        if key.kind == DATE:
+            return self._check_date(raw, where)
+        if key.kind == CHOICE:
+            if raw not in key.choices.values:
+                allowed = ", ".join(f"'{choice}'" for choice in key.choices.values)
+                self.error(where, f"must be one of {allowed}, got '{raw}'")
+                return _INVALID
+            return raw
+        if key.required and not raw.strip():
+            self.error(where, "must not be empty")
+            return _INVALID
+        if key.field and raw:
+            try:
+                for validator in schema.model._meta.get_field(key.field).validators:
+                    validator(raw)
+            except ValidationError as error:
+                self.error(where, _first_message(error))
+                return _INVALID
+        return raw
+
+    def _check_slug(self, raw, where):
+        if not isinstance(raw, str):
+            self.error(where, f"expected text, got {_type_name(raw)}")
+            return _INVALID
+        try:
+            slug_validator(raw)
+        except ValidationError as error:
+            self.error(where, f"{_first_message(error)} Got '{raw}'.")
+            return _INVALID
+        return raw
+
+    def _check_date(self, raw, where):
+        try:
+            if not _DATE_PATTERN.match(raw):
+                raise ValueError
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            self.error(where, f"expected a date as YYYY-MM-DD, got '{raw}'")
+            return _INVALID
+
+
+_INVALID = object()
+
+
+def to_record(schema, values):
+    """The JSON object for ``values`` (Python values by key name), keys in schema order.
+
+    A key whose value equals its default, or is empty, is left out, so that every
+    exporter run writes the same object the same way.
+    """
+    record = {}
+    for key in schema.keys:
+        if key.name not in values:
+            continue
+        value = values[key.name]
+        if value is None or (key.omit_default and value == key.default):
+            continue
+        if key.kind in (LIST, OBJECT, TEXT) and not value and not key.required:
+            continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        record[key.name] = value
+    return record
