@@ -36,6 +36,11 @@ language_tag_validator = RegexValidator(
 RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "pbt", "pbu", "ur", "he", "ug", "sd", "ckb"}
 
 
+def format_day(day):
+    """A day as the public pages write it, e.g. 1 December 2015."""
+    return date_format(day, _("j F Y"))
+
+
 def slug_field(verbose_name=None, **kwargs):
     """The record format's slug: lowercase ASCII letters, digits and hyphens."""
     kwargs.setdefault("unique", True)
@@ -474,7 +479,7 @@ class Debate(models.Model):
     def held_on_display(self):
         if self.held_on_precision == DatePrecision.MONTH:
             return date_format(self.held_on, "YEAR_MONTH_FORMAT")
-        return date_format(self.held_on, _("j F Y"))
+        return format_day(self.held_on)
 
     @property
     def held_on_iso(self):

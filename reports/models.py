@@ -5,7 +5,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from debates.models import Debate, Programme, Statement, Status, slug_field
+from debates.models import Debate, Programme, Statement, Status, format_day, slug_field
 
 from .markdown import plain_text, render_markdown
 
@@ -135,6 +135,10 @@ class Report(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @property
+    def published_on_display(self):
+        return format_day(self.published_on) if self.published_on else ""
 
     @property
     def body_html(self):
