@@ -2,7 +2,7 @@
 
 import pytest
 
-from debates.attribution import public_speaker
+from debates.attribution import public_profile, public_speaker
 from debates.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +89,13 @@ def test_statements_and_participants_ask_the_same_rule(make, kabul_debate):
     assert statement.public_speaker.label == "a teacher in Kabul"
     assert person.public_label(kabul_debate) == "a teacher in Kabul"
     assert person.get_absolute_url() is None
+
+
+@pytest.mark.parametrize("withheld", ["role", "anonymous", ""])
+def test_only_a_named_participant_has_a_public_profile(make, withheld):
+    named = make.participant(
+        name="Qazi Matiullah Doorman", organisation="Kunduz Network", attribution="named"
+    )
+    assert public_profile(named).organisation == "Kunduz Network"
+    assert public_profile(make.participant(attribution=withheld)) is None
+    assert public_profile(None) is None
