@@ -475,3 +475,12 @@ def test_text_longer_than_its_field_is_refused(imported):
     assert rejected(imported) == [
         "debates[0].title: Ensure this value has at most 300 characters (it has 301)."
     ]
+
+
+def test_a_count_too_large_for_the_database_is_refused(imported):
+    imported["debates"][0]["attendance"] = {"total": 2**63}
+    [error] = rejected(imported)
+    # The limit is the database's: 2**31 - 1 on PostgreSQL, 2**63 - 1 on SQLite.
+    assert error.startswith(
+        "debates[0].attendance.total: Ensure this value is less than or equal to "
+    )

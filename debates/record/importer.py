@@ -130,9 +130,9 @@ def parse(text):
 
 def import_record(text):
     """Import the file content ``text``; return a Summary or raise RecordError."""
-    data = parse(text)
     with transaction.atomic():
-        importer = Importer(data)
+        # The parsed document is dropped once checked: the checked values are kept instead.
+        importer = Importer(parse(text))
         importer.check()
         if importer.errors:
             raise RecordError(importer.errors)

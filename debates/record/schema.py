@@ -123,10 +123,10 @@ PARTICIPANT = Schema(
 
 ATTENDANCE = Schema(
     "attendance",
-    None,
+    Debate,
     (
-        Key("total", COUNT),
-        Key("women", COUNT),
+        Key("total", COUNT, field="attendance_total"),
+        Key("women", COUNT, field="attendance_women"),
     ),
 )
 
@@ -273,7 +273,7 @@ class Checker:
             if raw < 0:
                 self.error(where, f"must not be negative, got {raw}")
                 return _INVALID
-            return raw
+            return self._validate(raw, key, schema, where)
         if not isinstance(raw, str):
             self.error(where, f"expected text, got {_type_name(raw)}")
             return _INVALID
@@ -290,13 +290,18 @@ class Checker:
         if key.required and not raw.strip():
             self.error(where, "must not be empty")
             return _INVALID
-        if key.field and raw:
-            try:
-                for validator in schema.model._meta.get_field(key.field).validators:
-                    validator(raw)
-            except ValidationError as error:
-                self.error(where, _first_message(error))
-                return _INVALID
+        return self._validate(raw, key, schema, where) if raw else raw
+
+    def _validate(self, raw, key, schema, where):
+        """``raw``, if it passes the model field's validators (length, range, language)."""
+        if key.field is None:
+            return raw
+        try:
+            for validator in schema.model._meta.get_field(key.field).validators:
+                validator(raw)
+        except ValidationError as error:
+            self.error(where, _first_message(error))
+            return _INVALID
         return raw
 
     def _check_slug(self, raw, where):
