@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -196,3 +196,17 @@ def test_the_command_writes_a_file_and_can_choose_debates(varied, tmp_path, caps
     data = json.loads(path.read_text(encoding="utf-8"))
     assert [d["slug"] for d in data["debates"]] == ["draft-debate"]
     assert "withheld" not in capsys.readouterr().err
+
+
+def test_the_command_refuses_a_debate_that_does_not_exist(varied, tmp_path):
+    path = tmp_path / "out.json"
+    with pytest.raises(CommandError, match="No debate 'nowhere'; nothing exported"):
+        call_command("export_debates", str(path), "--debate", "nowhere")
+    assert not path.exists()
+
+
+def test_objects_are_ordered_by_slug_byte_by_byte(make):
+    for slug in ["a-b", "ab", "a0", "a-a"]:
+        make.programme(slug=slug)
+    data = json.loads(export())
+    assert [p["slug"] for p in data["programmes"]] == ["a-a", "a-b", "a0", "ab"]

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from debates.models import Debate
 from debates.record.exporter import export_record
 
 
@@ -25,6 +26,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file=None, debates=None, **options):
+        if debates:
+            found = set(Debate.objects.filter(slug__in=debates).values_list("slug", flat=True))
+            missing = [slug for slug in debates if slug not in found]
+            if missing:
+                raise CommandError(
+                    "No debate "
+                    + ", ".join(f"'{slug}'" for slug in missing)
+                    + "; nothing exported."
+                )
         try:
             if file is None:
                 summary = export_record(sys.stdout, debates)
