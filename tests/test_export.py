@@ -210,3 +210,14 @@ def test_objects_are_ordered_by_slug_byte_by_byte(make):
         make.programme(slug=slug)
     data = json.loads(export())
     assert [p["slug"] for p in data["programmes"]] == ["a-a", "a-b", "a0", "ab"]
+
+
+def test_reimporting_an_export_keeps_a_featured_keyless_statement_and_its_id(varied):
+    keyless = Statement.objects.get(featured_in__isnull=False)
+    first = export()
+    summary = import_record(first)
+    assert summary.totals() == (0, 1, 0)
+    keyless.refresh_from_db()
+    assert keyless.key == f"statement-{keyless.pk}"
+    assert export() == first
+    assert import_record(first).totals() == (0, 0, 0)

@@ -30,6 +30,7 @@ from reports.models import FeaturedQuote, Report, featured_quote_problem
 
 from . import schema
 from .errors import RecordError
+from .exporter import synthetic_key
 
 BATCH = 2000
 # Slugs per IN (...) lookup; SQLite allows a few thousand parameters at most.
@@ -414,7 +415,14 @@ class Importer:
         existing = self.db_debates.get(slug) if self._owns("debates", slug, index) else None
         rows = self.db_statements.get(existing["id"], []) if existing else []
         by_key = {row["key"]: row for row in rows if row["key"]}
-        keyless = iter([row for row in rows if not row["key"]])
+        # The exporter names a featured statement without a key by its id: the file's key
+        # then matches that statement, which takes the key.
+        file_keys = {s.get("key") for s in values.get("statements", ()) if s}
+        for row in rows:
+            if not row["key"] and synthetic_key(row["id"]) in file_keys:
+                by_key[synthetic_key(row["id"])] = row
+        claimed = {row["id"] for row in by_key.values()}
+        keyless = iter([row for row in rows if row["id"] not in claimed])
         plan = []
         for number, statement in enumerate(values.get("statements", [])):
             where = f"{path}.statements[{number}]"
@@ -676,7 +684,9 @@ class Importer:
             report_ids,
             ["report_id", "statement__key", "statement_id"],
         ):
-            existing[row["report_id"]].append(row["statement__key"])
+            existing[row["report_id"]].append(
+                row["statement__key"] or synthetic_key(row["statement_id"])
+            )
         self.quotes_changed = set()
         for slug, (_index, record) in self.file["reports"].items():
             row = self.db_reports.get(slug)
@@ -719,8 +729,11 @@ class Importer:
                 }
                 if row is None:
                     to_create.append(Statement(**values))
-                elif _changed(values, row, STATEMENT_FIELDS):
-                    to_update.append(Statement(id=row["id"], **values))
+                else:
+                    if values["key"] in quoted:
+                        self.statement_ids[values["key"]] = row["id"]
+                    if _changed(values, row, STATEMENT_FIELDS):
+                        to_update.append(Statement(id=row["id"], **values))
                 if len(to_create) >= BATCH:
                     self._create_statements(to_create, quoted)
                     to_create = []
