@@ -86,7 +86,10 @@ def test_the_seed_imports_three_published_debates_and_the_report_with_three_quot
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed):
     load(seed)
     ids = list(Statement.objects.order_by("id").values_list("id", "key"))
-    stamps = list(Debate.objects.order_by("id").values_list("updated_at", flat=True))
+    stamps = [
+        list(model.objects.order_by("id").values_list("updated_at", flat=True))
+        for model in (Debate, Report)
+    ]
     before = snapshot()
 
     summary = load(seed)
@@ -95,7 +98,27 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed):
     assert str(summary) == "0 created, 0 updated, 0 deleted"
     assert snapshot() == before
     assert list(Statement.objects.order_by("id").values_list("id", "key")) == ids
-    assert list(Debate.objects.order_by("id").values_list("updated_at", flat=True)) == stamps
+    assert stamps == [
+        list(model.objects.order_by("id").values_list("updated_at", flat=True))
+        for model in (Debate, Report)
+    ]
+
+
+def test_a_second_import_of_the_seed_only_reads(seed, django_assert_num_queries):
+    load(seed)
+    # A savepoint and its release around one read per table: provinces, programmes,
+    # topics, participants, debates, reports, positions, statements of the file's debates,
+    # statements by key, featured quotes and the report's debates. No writes.
+    with django_assert_num_queries(13):
+        load(seed)
+
+
+def test_a_statement_without_a_speaker_is_by_an_unidentified_speaker(imported):
+    imported["debates"][1]["statements"][0]["speaker"] = None
+    load(imported)
+    statement = Statement.objects.get(key="natiqi-dangerous")
+    assert statement.speaker is None
+    assert statement.public_speaker.label == "an unidentified speaker"
 
 
 def test_a_changed_file_updates_only_what_changed(imported):

@@ -146,7 +146,7 @@ def _rows(queryset, field_name, values, fields):
     found = {}
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
-        for row in queryset.filter(**{f"{field_name}__in": chunk}).values(*fields):
+        for row in queryset.filter(**{f"{field_name}__in": chunk}).order_by().values(*fields):
             found[row[field_name]] = row
     return found
 
@@ -245,12 +245,11 @@ class Importer:
             ["id", "slug", *PROGRAMME_FIELDS],
         )
         self.db_topics = _rows(
-            Topic.objects, "slug", slugs("topics", ("debates", "topic")), ["id", "slug"]
+            Topic.objects,
+            "slug",
+            slugs("topics", ("debates", "topic")),
+            ["id", "slug", *TOPIC_FIELDS],
         )
-        for row in _rows(
-            Topic.objects, "slug", self.file["topics"], ["id", "slug", *TOPIC_FIELDS]
-        ).values():
-            self.db_topics[row["slug"]] = row
         participant_slugs = slugs("participants", ("debates", "moderator"))
         for _index, debate in self._indexed("debates"):
             participant_slugs.update(
