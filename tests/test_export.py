@@ -187,7 +187,7 @@ def test_the_command_writes_to_standard_output_and_warns_of_withheld_names(varie
     captured = capsys.readouterr()
     assert json.loads(captured.out)["format"] == "debate-record/1"
     assert "Secret Name" in captured.out
-    assert "names of 2 participant(s) whose names are withheld" in captured.err
+    assert "holds the names of 2 participants whose names are withheld" in captured.err
 
 
 def test_the_command_writes_a_file_and_can_choose_debates(varied, tmp_path, capsys):

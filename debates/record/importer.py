@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from debates.models import (
     Debate,
@@ -76,6 +77,14 @@ REPORT_FIELDS = [
     "status",
 ]
 
+# What a reference to a missing object says, by the list it should be in.
+MISSING = {
+    "programmes": lambda: _("no programme '%(slug)s'"),
+    "topics": lambda: _("no topic '%(slug)s'"),
+    "participants": lambda: _("no participant '%(slug)s'"),
+    "debates": lambda: _("no debate '%(slug)s'"),
+}
+
 KINDS = [
     "programmes",
     "topics",
@@ -104,10 +113,19 @@ class Summary:
             counts = (self.created[kind], self.updated[kind], self.deleted[kind])
             if any(counts):
                 lines.append(
-                    f"{kind}: {counts[0]} created, {counts[1]} updated, {counts[2]} deleted"
+                    _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d deleted")
+                    % {
+                        "kind": kind,
+                        "created": counts[0],
+                        "updated": counts[1],
+                        "deleted": counts[2],
+                    }
                 )
         created, updated, deleted = self.totals()
-        lines.append(f"{created} created, {updated} updated, {deleted} deleted")
+        lines.append(
+            _("%(created)d created, %(updated)d updated, %(deleted)d deleted")
+            % {"created": created, "updated": updated, "deleted": deleted}
+        )
         return lines
 
     def __str__(self):
@@ -120,12 +138,17 @@ def parse(text):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise RecordError([f"byte {error.start}: not UTF-8 text"]) from None
+            raise RecordError(
+                [_("byte %(byte)d: not UTF-8 text") % {"byte": error.start}]
+            ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(
-            [f"line {error.lineno}, column {error.colno}: not JSON ({error.msg})"]
+            [
+                _("line %(line)d, column %(column)d: not JSON (%(problem)s)")
+                % {"line": error.lineno, "column": error.colno, "problem": error.msg}
+            ]
         ) from None
 
 
@@ -170,21 +193,30 @@ class Importer:
     def _check_top(self, data):
         lists = {name: [] for name, _schema in schema.LISTS}
         if not isinstance(data, dict):
-            self.error("(top level)", f"expected an object, got {schema._type_name(data)}")
+            self.error(
+                _("(top level)"),
+                _("expected an object, got %(type)s") % {"type": schema._type_name(data)},
+            )
             return lists
         for name in data:
             if name not in schema.TOP_KEYS:
-                self.error(name, "unknown key")
+                self.error(name, _("unknown key"))
         if "format" not in data:
-            self.error("format", f"required: '{schema.FORMAT}'")
+            self.error("format", _("required: '%(format)s'") % {"format": schema.FORMAT})
         elif data["format"] != schema.FORMAT:
-            self.error("format", f"expected '{schema.FORMAT}', got {_show(data['format'])}")
+            self.error(
+                "format",
+                _("expected '%(format)s', got %(value)s")
+                % {"format": schema.FORMAT, "value": _show(data["format"])},
+            )
         for name, item_schema in schema.LISTS:
             items = data.get(name)
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.error(name, f"expected a list, got {schema._type_name(items)}")
+                self.error(
+                    name, _("expected a list, got %(type)s") % {"type": schema._type_name(items)}
+                )
                 continue
             lists[name] = [
                 self.checker.check_object(item, item_schema, f"{name}[{index}]")
@@ -206,7 +238,8 @@ class Importer:
             if slug in by_slug:
                 self.error(
                     f"{name}[{index}].slug",
-                    f"duplicate slug '{slug}' (also {name}[{by_slug[slug][0]}])",
+                    _("duplicate slug '%(slug)s' (also %(other)s)")
+                    % {"slug": slug, "other": f"{name}[{by_slug[slug][0]}]"},
                 )
                 continue
             by_slug[slug] = (index, values)
@@ -329,8 +362,11 @@ class Importer:
                 if position["slug"] in seen:
                     self.error(
                         f"topics[{index}].positions[{position_index}].slug",
-                        f"duplicate slug '{position['slug']}' "
-                        f"(also topics[{index}].positions[{seen[position['slug']]}])",
+                        _("duplicate slug '%(slug)s' (also %(other)s)")
+                        % {
+                            "slug": position["slug"],
+                            "other": f"topics[{index}].positions[{seen[position['slug']]}]",
+                        },
                     )
                 seen.setdefault(position["slug"], position_index)
             if not self._owns("topics", slug, index):
@@ -358,9 +394,16 @@ class Importer:
             index, row = ids[position_id]
             self.error(
                 f"topics[{index}].positions",
-                f"position '{row['slug']}' is no longer listed, but statements of "
-                + ", ".join(f"debate '{slug}'" for slug in sorted(debates))
-                + " take it",
+                _(
+                    "position '%(position)s' is no longer listed, "
+                    "but statements of %(debates)s take it"
+                )
+                % {
+                    "position": row["slug"],
+                    "debates": ", ".join(
+                        _("debate '%(slug)s'") % {"slug": slug} for slug in sorted(debates)
+                    ),
+                },
             )
 
     def _check_participants(self):
@@ -370,7 +413,7 @@ class Importer:
     def _check_province(self, values, path):
         code = values.get("province")
         if code is not None and code not in self.provinces:
-            self.error(f"{path}.province", f"no province '{code}'")
+            self.error(f"{path}.province", _("no province '%(code)s'") % {"code": code})
 
     def _owns(self, kind, slug, index):
         """Whether object ``index`` of list ``kind`` is the one its slug names."""
@@ -379,10 +422,10 @@ class Importer:
     def _exists(self, kind, slug):
         return slug in self.file[kind] or slug in getattr(self, f"db_{kind}")
 
-    def _check_reference(self, values, key, kind, path, label):
+    def _check_reference(self, values, key, kind, path):
         slug = values.get(key)
         if slug is not None and not self._exists(kind, slug):
-            self.error(f"{path}.{key}", f"no {label} '{slug}'")
+            self.error(f"{path}.{key}", MISSING[kind]() % {"slug": slug})
 
     def _check_debates(self):
         self.file_keys = {}  # key -> (debate slug, path, statement values)
@@ -391,9 +434,9 @@ class Importer:
         for index, values in self._indexed("debates"):
             path = f"debates[{index}]"
             self._check_province(values, path)
-            self._check_reference(values, "programme", "programmes", path, "programme")
-            self._check_reference(values, "topic", "topics", path, "topic")
-            self._check_reference(values, "moderator", "participants", path, "participant")
+            self._check_reference(values, "programme", "programmes", path)
+            self._check_reference(values, "topic", "topics", path)
+            self._check_reference(values, "moderator", "participants", path)
             attendance = values.get("attendance") or {}
             try:
                 Debate(
@@ -428,24 +471,35 @@ class Importer:
             if not statement:
                 plan.append(None)
                 continue
-            self._check_reference(statement, "speaker", "participants", where, "participant")
+            self._check_reference(statement, "speaker", "participants", where)
             position = statement.get("position")
             if position is not None:
                 if topic is None:
                     self.error(
                         f"{where}.position",
-                        f"the debate has no topic, so it has no position '{position}'",
+                        _("the debate has no topic, so it has no position '%(position)s'")
+                        % {"position": position},
                     )
                 elif positions is not None and position not in positions and topic_known:
-                    self.error(f"{where}.position", f"no position '{position}' in topic '{topic}'")
+                    self.error(
+                        f"{where}.position",
+                        _("no position '%(position)s' in topic '%(topic)s'")
+                        % {"position": position, "topic": topic},
+                    )
             if statement.get("original_text") and not statement.get("original_language"):
-                self.error(f"{where}.original_language", "Give the language of the original text.")
+                self.error(
+                    f"{where}.original_language", _("Give the language of the original text.")
+                )
             key = statement.get("key")
             if key is None:
                 plan.append(next(keyless, None))
                 continue
             if key in self.file_keys:
-                self.error(f"{where}.key", f"duplicate key '{key}' (also {self.file_keys[key][1]})")
+                self.error(
+                    f"{where}.key",
+                    _("duplicate key '%(key)s' (also %(other)s)")
+                    % {"key": key, "other": self.file_keys[key][1]},
+                )
                 plan.append(None)
                 continue
             self.file_keys[key] = (values, where, statement)
@@ -453,8 +507,8 @@ class Importer:
             if row is None and key in self.db_keys:
                 self.error(
                     f"{where}.key",
-                    f"'{key}' is the key of a statement of debate "
-                    f"'{self.db_keys[key]['debate__slug']}'",
+                    _("'%(key)s' is the key of a statement of debate '%(debate)s'")
+                    % {"key": key, "debate": self.db_keys[key]["debate__slug"]},
                 )
             plan.append(row)
         self.statement_plans[index] = plan
@@ -472,25 +526,31 @@ class Importer:
             if quote["report__slug"] in self.file["reports"]:
                 continue
             path, row = stale[quote["statement_id"]]
-            name = f"'{row['key']}'" if row["key"] else f"number {row['id']}"
+            name = f"'{row['key']}'" if row["key"] else _("number %(id)d") % {"id": row["id"]}
             self.error(
                 path,
-                f"statement {name} is no longer listed, but report "
-                f"'{quote['report__slug']}' features it",
+                _(
+                    "statement %(statement)s is no longer listed, "
+                    "but report '%(report)s' features it"
+                )
+                % {"statement": name, "report": quote["report__slug"]},
             )
 
     def _check_reports(self):
         for index, values in self._indexed("reports"):
             path = f"reports[{index}]"
-            self._check_reference(values, "programme", "programmes", path, "programme")
+            self._check_reference(values, "programme", "programmes", path)
             debate_slugs = set()
             for position, slug in enumerate(values.get("debates", [])):
                 if slug is None:
                     continue
                 if slug in debate_slugs:
-                    self.error(f"{path}.debates[{position}]", f"debate '{slug}' is listed twice")
+                    self.error(
+                        f"{path}.debates[{position}]",
+                        _("debate '%(slug)s' is listed twice") % {"slug": slug},
+                    )
                 elif not self._exists("debates", slug):
-                    self.error(f"{path}.debates[{position}]", f"no debate '{slug}'")
+                    self.error(f"{path}.debates[{position}]", MISSING["debates"]() % {"slug": slug})
                 debate_slugs.add(slug)
             status = values.get("status")
             keys = set()
@@ -499,12 +559,12 @@ class Importer:
                     continue
                 where = f"{path}.quotes[{position}]"
                 if key in keys:
-                    self.error(where, f"statement '{key}' is listed twice")
+                    self.error(where, _("statement '%(key)s' is listed twice") % {"key": key})
                     continue
                 keys.add(key)
                 statement = self._quoted_statement(key)
                 if statement is None:
-                    self.error(where, f"no statement with key '{key}'")
+                    self.error(where, _("no statement with key '%(key)s'") % {"key": key})
                     continue
                 problem = featured_quote_problem(statement, debate_slugs, status)
                 if problem:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from debates.models import (
     Attribution,
@@ -195,16 +196,16 @@ TOP_KEYS = ("format", *(name for name, _schema in LISTS))
 
 def _type_name(value):
     if value is None:
-        return "null"
+        return _("null")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def _first_message(error):
@@ -227,12 +228,12 @@ class Checker:
 
     def check_object(self, data, schema, path):
         if not isinstance(data, dict):
-            self.error(path, f"expected an object, got {_type_name(data)}")
+            self.error(path, _("expected an object, got %(type)s") % {"type": _type_name(data)})
             return None
         known = schema.by_name
         for name in data:
             if name not in known:
-                self.error(f"{path}.{name}", "unknown key")
+                self.error(f"{path}.{name}", _("unknown key"))
         values = {}
         for key in schema.keys:
             where = f"{path}.{key.name}"
@@ -240,7 +241,7 @@ class Checker:
             if raw is None:
                 # Absent and null both mean "not given".
                 if key.required:
-                    self.error(where, "required")
+                    self.error(where, _("required"))
                 else:
                     values[key.name] = list(key.default) if key.kind == LIST else key.default
                 continue
@@ -254,7 +255,7 @@ class Checker:
             return self.check_object(raw, key.schema, where) or _INVALID
         if key.kind == LIST:
             if not isinstance(raw, list):
-                self.error(where, f"expected a list, got {_type_name(raw)}")
+                self.error(where, _("expected a list, got %(type)s") % {"type": _type_name(raw)})
                 return _INVALID
             if key.schema is not None:
                 return [
@@ -268,14 +269,16 @@ class Checker:
             return slugs
         if key.kind == COUNT:
             if isinstance(raw, bool) or not isinstance(raw, int):
-                self.error(where, f"expected a whole number, got {_type_name(raw)}")
+                self.error(
+                    where, _("expected a whole number, got %(type)s") % {"type": _type_name(raw)}
+                )
                 return _INVALID
             if raw < 0:
-                self.error(where, f"must not be negative, got {raw}")
+                self.error(where, _("must not be negative, got %(value)d") % {"value": raw})
                 return _INVALID
             return self._validate(raw, key, schema, where)
         if not isinstance(raw, str):
-            self.error(where, f"expected text, got {_type_name(raw)}")
+            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
             return _INVALID
         if key.kind == SLUG:
             return self._check_slug(raw, where)
@@ -284,11 +287,15 @@ class Checker:
         if key.kind == CHOICE:
             if raw not in key.choices.values:
                 allowed = ", ".join(f"'{choice}'" for choice in key.choices.values)
-                self.error(where, f"must be one of {allowed}, got '{raw}'")
+                self.error(
+                    where,
+                    _("must be one of %(allowed)s, got '%(value)s'")
+                    % {"allowed": allowed, "value": raw},
+                )
                 return _INVALID
             return raw
         if key.required and not raw.strip():
-            self.error(where, "must not be empty")
+            self.error(where, _("must not be empty"))
             return _INVALID
         return self._validate(raw, key, schema, where) if raw else raw
 
@@ -306,12 +313,15 @@ class Checker:
 
     def _check_slug(self, raw, where):
         if not isinstance(raw, str):
-            self.error(where, f"expected text, got {_type_name(raw)}")
+            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
             return _INVALID
         try:
             slug_validator(raw)
         except ValidationError as error:
-            self.error(where, f"{_first_message(error)} Got '{raw}'.")
+            self.error(
+                where,
+                _("%(rule)s Got '%(value)s'.") % {"rule": _first_message(error), "value": raw},
+            )
             return _INVALID
         return raw
 
@@ -321,7 +331,7 @@ class Checker:
                 raise ValueError
             return datetime.date.fromisoformat(raw)
         except ValueError:
-            self.error(where, f"expected a date as YYYY-MM-DD, got '{raw}'")
+            self.error(where, _("expected a date as YYYY-MM-DD, got '%(value)s'") % {"value": raw})
             return _INVALID
 
 

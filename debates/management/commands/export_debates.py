@@ -1,6 +1,8 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from debates.models import Debate
 from debates.record.exporter import export_record
@@ -31,9 +33,8 @@ class Command(BaseCommand):
             missing = [slug for slug in debates if slug not in found]
             if missing:
                 raise CommandError(
-                    "No debate "
-                    + ", ".join(f"'{slug}'" for slug in missing)
-                    + "; nothing exported."
+                    _("No debate %(slugs)s; nothing exported.")
+                    % {"slugs": ", ".join(f"'{slug}'" for slug in missing)}
                 )
         try:
             if file is None:
@@ -45,12 +46,19 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
-        self.stderr.write(f"Exported {counts}.")
+        self.stderr.write(_("Exported %(counts)s.") % {"counts": counts})
         if summary.withheld:
             self.stderr.write(
                 self.style.WARNING(
-                    f"Warning: the file holds the names of {summary.withheld} participant(s) "
-                    "whose names are withheld from the public (role or anonymous "
-                    "attribution). It is for staff only: do not publish it."
+                    ngettext(
+                        "Warning: the file holds the name of %(count)d participant whose "
+                        "name is withheld from the public (role or anonymous attribution). "
+                        "It is for staff only: do not publish it.",
+                        "Warning: the file holds the names of %(count)d participants whose "
+                        "names are withheld from the public (role or anonymous attribution). "
+                        "It is for staff only: do not publish it.",
+                        summary.withheld,
+                    )
+                    % {"count": summary.withheld}
                 )
             )
