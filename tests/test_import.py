@@ -341,6 +341,16 @@ def test_a_file_that_is_not_json_is_refused_with_line_and_column(imported):
     ]
 
 
+def test_a_file_that_is_not_utf_8_is_refused_with_the_byte(imported):
+    assert rejected(None, text=b'{"format": "debate-record/1", "x": "\xff"}') == [
+        "byte 36: not UTF-8 text"
+    ]
+
+
+def test_a_file_whose_top_level_is_not_an_object_is_refused(imported):
+    assert rejected([]) == ["(top level): expected an object, got a list"]
+
+
 def test_a_file_of_another_format_is_refused(imported):
     imported["format"] = "debate-record/2"
     assert rejected(imported) == ["format: expected 'debate-record/1', got 'debate-record/2'"]
