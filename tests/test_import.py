@@ -517,3 +517,12 @@ def test_a_count_too_large_for_the_database_is_refused(imported):
     assert error.startswith(
         "debates[0].attendance.total: Ensure this value is less than or equal to "
     )
+
+
+def test_malformed_lists_do_not_cause_false_errors_about_what_they_would_hold(imported):
+    imported["topics"][0]["positions"] = "threat-to-region"
+    imported["debates"][0]["statements"] = {"key": "nasratyar-threat"}
+    assert rejected(imported) == [
+        "topics[0].positions: expected a list, got text",
+        "debates[0].statements: expected a list, got an object",
+    ]

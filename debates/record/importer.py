@@ -178,6 +178,10 @@ def _changed(values, row, fields):
     return any(values[name] != row[name] for name in fields)
 
 
+# A quoted statement of a debate whose statements could not be checked.
+_UNCHECKED = object()
+
+
 class Importer:
     def __init__(self, data):
         self.errors = []
@@ -371,8 +375,11 @@ class Importer:
                 seen.setdefault(position["slug"], position_index)
             if not self._owns("topics", slug, index):
                 continue
-            # Positions that are not a list were reported; statements are not checked against them.
-            self.positions_of[slug] = set(seen) if "positions" in values else None
+            if "positions" not in values:
+                # Not a list, and reported: statements are not checked against them.
+                self.positions_of[slug] = None
+                continue
+            self.positions_of[slug] = set(seen)
             if slug in self.db_topics:
                 for position_slug, row in self.db_positions[self.db_topics[slug]["id"]].items():
                     if position_slug not in seen:
@@ -428,9 +435,10 @@ class Importer:
             self.error(f"{path}.{key}", MISSING[kind]() % {"slug": slug})
 
     def _check_debates(self):
-        self.file_keys = {}  # key -> (debate slug, path, statement values)
-        self.statement_plans = {}  # debate slug -> [existing row or None per statement]
+        self.file_keys = {}  # key -> (debate values, path, statement values)
+        self.statement_plans = {}  # debate index -> [existing row or None per statement]
         self.stale_statements = []  # (path, row)
+        self.unchecked_debates = set()
         for index, values in self._indexed("debates"):
             path = f"debates[{index}]"
             self._check_province(values, path)
@@ -455,6 +463,10 @@ class Importer:
         slug = values.get("slug")
         # A debate with a bad or duplicate slug is checked, but matches nothing.
         existing = self.db_debates.get(slug) if self._owns("debates", slug, index) else None
+        if "statements" not in values:
+            # Not a list, and reported: the debate's statements are left out of the checks.
+            self.unchecked_debates.add(slug)
+            existing = None
         rows = self.db_statements.get(existing["id"], []) if existing else []
         by_key = {row["key"]: row for row in rows if row["key"]}
         # The exporter names a featured statement without a key by its id: the file's key
@@ -563,6 +575,8 @@ class Importer:
                     continue
                 keys.add(key)
                 statement = self._quoted_statement(key)
+                if statement is _UNCHECKED:
+                    continue
                 if statement is None:
                     self.error(where, _("no statement with key '%(key)s'") % {"key": key})
                     continue
@@ -576,6 +590,8 @@ class Importer:
             debate, _where, values = self.file_keys[key]
             slug, title, status = debate.get("slug"), debate.get("title"), debate.get("status")
             text = values.get("text", "")
+        elif key in self.db_keys and self.db_keys[key]["debate__slug"] in self.unchecked_debates:
+            return _UNCHECKED
         elif key in self.db_keys and self.db_keys[key]["debate__slug"] not in self.file["debates"]:
             row = self.db_keys[key]
             slug, title, status = row["debate__slug"], row["debate__title"], row["debate__status"]

@@ -59,8 +59,6 @@ class Key:
     schema: "Schema | None" = None
     # The model field whose validators (length, language tag) the value must pass.
     field: str | None = None
-    # For a slug naming another object: the list it names an object of.
-    refers_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,7 @@ PARTICIPANT = Schema(
         Key("name", required=True, field="name"),
         Key("role", default="", field="role"),
         Key("organisation", default="", field="organisation"),
-        Key("province", CODE, refers_to="provinces"),
+        Key("province", CODE),
         Key("gender", CHOICE, default="", choices=Gender),
         Key("attribution", CHOICE, required=True, choices=Attribution, omit_default=False),
     ),
@@ -136,7 +134,7 @@ STATEMENT = Schema(
     Statement,
     (
         Key("key", SLUG),
-        Key("speaker", SLUG, refers_to="participants"),
+        Key("speaker", SLUG),
         Key("position", SLUG),
         Key("kind", CHOICE, required=True, choices=Kind),
         Key("text", required=True, field="text"),
@@ -151,14 +149,14 @@ DEBATE = Schema(
     (
         Key("slug", SLUG, required=True),
         Key("title", required=True, field="title"),
-        Key("province", CODE, required=True, refers_to="provinces"),
+        Key("province", CODE, required=True),
         Key("held_on", DATE, required=True),
         Key("held_on_precision", CHOICE, default=DatePrecision.DAY, choices=DatePrecision),
-        Key("programme", SLUG, refers_to="programmes"),
-        Key("topic", SLUG, refers_to="topics"),
+        Key("programme", SLUG),
+        Key("topic", SLUG),
         Key("district", default="", field="district"),
         Key("venue", default="", field="venue"),
-        Key("moderator", SLUG, refers_to="participants"),
+        Key("moderator", SLUG),
         Key("attendance", OBJECT, schema=ATTENDANCE),
         Key("summary", default="", field="summary"),
         Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
@@ -175,11 +173,11 @@ REPORT = Schema(
         Key("standfirst", default="", field="standfirst"),
         Key("body", required=True, field="body"),
         Key("byline", default="", field="byline"),
-        Key("programme", SLUG, refers_to="programmes"),
+        Key("programme", SLUG),
         Key("published_on", DATE),
         Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
-        Key("debates", LIST, default=(), refers_to="debates"),
-        Key("quotes", LIST, default=(), refers_to="statements"),
+        Key("debates", LIST, default=()),
+        Key("quotes", LIST, default=()),
     ),
 )
 
