@@ -1,3 +1,4 @@
+import io
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,8 +39,7 @@ class Command(BaseCommand):
                 )
         try:
             if file is None:
-                summary = export_record(sys.stdout, debates)
-                sys.stdout.flush()
+                summary = self._export_to_stdout(debates)
             else:
                 with open(file, "w", encoding="utf-8", newline="\n") as out:
                     summary = export_record(out, debates)
@@ -62,3 +62,15 @@ class Command(BaseCommand):
                     % {"count": summary.withheld}
                 )
             )
+
+    def _export_to_stdout(self, debates):
+        # Not self.stdout: it would end every chunk with a newline. UTF-8 whatever the locale.
+        sys.stdout.flush()
+        if not hasattr(sys.stdout, "buffer"):
+            return export_record(sys.stdout, debates)
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            return export_record(out, debates)
+        finally:
+            out.flush()
+            out.detach()
