@@ -526,3 +526,24 @@ def test_malformed_lists_do_not_cause_false_errors_about_what_they_would_hold(im
         "topics[0].positions: expected a list, got text",
         "debates[0].statements: expected a list, got an object",
     ]
+
+
+def test_a_statement_moves_to_another_debate_of_the_file_and_keeps_its_id(imported):
+    moving = Statement.objects.get(key="nafiz-worse")
+    statement = imported["debates"][0]["statements"].pop(5)
+    imported["debates"][1]["statements"].append(statement)
+    summary = load(imported)
+    assert summary.totals() == (0, 1, 0)
+    moving.refresh_from_db()
+    assert moving.debate.slug == "ghor-russia-taleban"
+    assert moving.order == 1
+
+
+def test_a_statement_a_report_outside_the_file_features_cannot_move(imported):
+    del imported["reports"]
+    statement = imported["debates"][2]["statements"].pop(1)
+    imported["debates"][1]["statements"].append(statement)
+    assert rejected(imported) == [
+        "debates[1].statements[1].key: statement 'hashimi-beneficial' moves to this debate, "
+        "but report 'afghans-reject-russian-alliance-with-taleban' features it"
+    ]

@@ -439,6 +439,10 @@ class Importer:
         self.statement_plans = {}  # debate index -> [existing row or None per statement]
         self.stale_statements = []  # (path, row)
         self.unchecked_debates = set()
+        self.moved = set()
+        self.statements_by_id = {
+            row["id"]: row for rows in self.db_statements.values() for row in rows
+        }
         for index, values in self._indexed("debates"):
             path = f"debates[{index}]"
             self._check_province(values, path)
@@ -454,7 +458,15 @@ class Importer:
             except ValidationError as error:
                 self.error(f"{path}.attendance.women", error.message_dict["attendance_women"][0])
             self._check_statements(index, values, path)
+        self.stale_statements = [
+            (path, row) for path, row in self.stale_statements if row["id"] not in self.moved
+        ]
         self._check_stale_statements()
+
+    def _moves(self, key):
+        """Whether the file moves statement ``key`` from another debate of the file."""
+        slug = self.db_keys[key]["debate__slug"]
+        return slug in self.file["debates"] and slug not in self.unchecked_debates
 
     def _check_statements(self, index, values, path):
         topic = values.get("topic")
@@ -516,7 +528,11 @@ class Importer:
                 continue
             self.file_keys[key] = (values, where, statement)
             row = by_key.pop(key, None)
-            if row is None and key in self.db_keys:
+            if row is None and key in self.db_keys and self._moves(key):
+                # Its debate is in the file too, without it: the statement moves here.
+                row = self.statements_by_id[self.db_keys[key]["id"]]
+                self.moved.add(row["id"])
+            elif row is None and key in self.db_keys:
                 self.error(
                     f"{where}.key",
                     _("'%(key)s' is the key of a statement of debate '%(debate)s'")
@@ -528,14 +544,29 @@ class Importer:
         self.stale_statements.extend((f"{path}.statements", row) for row in keyless)
 
     def _check_stale_statements(self):
-        if not self.stale_statements:
+        if not self.stale_statements and not self.moved:
             return
         stale = {row["id"]: (path, row) for path, row in self.stale_statements}
         for quote in _rows_multi(
-            FeaturedQuote.objects, "statement_id", stale, ["statement_id", "report__slug"]
+            FeaturedQuote.objects,
+            "statement_id",
+            [*stale, *self.moved],
+            ["statement_id", "report__slug"],
         ):
             # A report in the file gets the quotes the file gives it.
             if quote["report__slug"] in self.file["reports"]:
+                continue
+            if quote["statement_id"] in self.moved:
+                row = self.statements_by_id[quote["statement_id"]]
+                _debate, where, _statement = self.file_keys[row["key"]]
+                self.error(
+                    f"{where}.key",
+                    _(
+                        "statement '%(key)s' moves to this debate, "
+                        "but report '%(report)s' features it"
+                    )
+                    % {"key": row["key"], "report": quote["report__slug"]},
+                )
                 continue
             path, row = stale[quote["statement_id"]]
             name = f"'{row['key']}'" if row["key"] else _("number %(id)d") % {"id": row["id"]}
