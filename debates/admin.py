@@ -241,7 +241,7 @@ class DebateAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                context["summary"] = import_record(upload.read())
+                context["summary"] = import_record(upload.read(), user=request.user)
                 context["filename"] = upload.name
                 form = ImportForm()
             except RecordError as error:

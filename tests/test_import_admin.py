@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from debates.models import Debate, Statement
+from debates.models import Debate, Participant, Statement
 from debates.record.importer import import_record
 from reports.models import Report
 
@@ -77,8 +77,9 @@ def test_importing_needs_permission_to_add_and_change_debates(client, django_use
     assert upload(client, SEED.read_bytes()).status_code == 403
     assert Debate.objects.count() == 0
     user.user_permissions.add(Permission.objects.get(codename="add_debate"))
-    assert upload(client, SEED.read_bytes()).status_code == 200
-    assert Debate.objects.count() == 3
+    assert client.get(CHANGELIST_URL).status_code == 200
+    assert IMPORT_URL in client.get(CHANGELIST_URL).content.decode()
+    assert client.get(IMPORT_URL).status_code == 200
 
 
 def test_exporting_selected_debates_downloads_them_with_what_they_reference(staff_client):
@@ -125,3 +126,44 @@ def test_exporting_every_debate_of_a_report_includes_the_report_and_warns(staff_
         "The export holds the name of 1 participant whose name is withheld from the "
         "public. It is for staff only."
     ]
+
+
+@pytest.fixture
+def data_entry(client, django_user_model):
+    user = django_user_model.objects.create_user("clerk", password="pw-12345!", is_staff=True)
+    user.groups.add(Group.objects.get(name="Data entry"))
+    client.force_login(user)
+    return client
+
+
+def test_an_upload_may_not_do_what_the_user_may_not_do_in_the_admin(data_entry):
+    response = upload(data_entry, SEED.read_bytes())
+    assert response.context["errors"] == [
+        "programmes: you do not have permission to import programmes",
+        "topics: you do not have permission to import topics",
+        "reports[0].status: you do not have permission to publish reports",
+    ]
+    assert Debate.objects.count() == 0
+
+
+def test_data_entry_may_import_debates_and_speakers_on_an_existing_topic(data_entry):
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    import_record(json.dumps({"format": seed["format"], "topics": seed["topics"]}))
+    del seed["programmes"], seed["topics"], seed["reports"]
+    for debate in seed["debates"]:
+        del debate["programme"]
+    response = upload(data_entry, json.dumps(seed).encode())
+    assert response.context["summary"].created["debates"] == 3
+    assert Participant.objects.count() == 6
+
+
+def test_changing_a_published_report_by_upload_needs_the_publish_permission(data_entry):
+    import_record(SEED.read_bytes())
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    upload_only = {"format": seed["format"], "reports": seed["reports"]}
+    upload_only["reports"][0]["status"] = "draft"
+    response = upload(data_entry, json.dumps(upload_only).encode())
+    assert response.context["errors"] == [
+        "reports[0]: you do not have permission to change a published report"
+    ]
+    assert Report.objects.get().is_published

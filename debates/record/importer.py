@@ -25,6 +25,7 @@ from debates.models import (
     Programme,
     Province,
     Statement,
+    Status,
     Topic,
 )
 from reports.models import FeaturedQuote, Report, featured_quote_problem
@@ -83,6 +84,31 @@ MISSING = {
     "topics": lambda: _("no topic '%(slug)s'"),
     "participants": lambda: _("no participant '%(slug)s'"),
     "debates": lambda: _("no debate '%(slug)s'"),
+}
+
+# What a user needs to import each list: add and change what it holds.
+PERMISSIONS = {
+    "programmes": ["debates.add_programme", "debates.change_programme"],
+    "topics": [
+        "debates.add_topic",
+        "debates.change_topic",
+        "debates.add_position",
+        "debates.change_position",
+    ],
+    "participants": ["debates.add_participant", "debates.change_participant"],
+    "debates": [
+        "debates.add_debate",
+        "debates.change_debate",
+        "debates.add_statement",
+        "debates.change_statement",
+    ],
+    "reports": [
+        "reports.add_report",
+        "reports.change_report",
+        "reports.add_featuredquote",
+        "reports.change_featuredquote",
+        "reports.delete_featuredquote",
+    ],
 }
 
 KINDS = [
@@ -152,12 +178,18 @@ def parse(text):
         ) from None
 
 
-def import_record(text):
-    """Import the file content ``text``; return a Summary or raise RecordError."""
+def import_record(text, user=None):
+    """Import the file content ``text``; return a Summary or raise RecordError.
+
+    With ``user`` (an admin upload), what the file would do must also be what the user
+    may do in the admin: an import is no way round a missing permission.
+    """
     with transaction.atomic():
         # The parsed document is dropped once checked: the checked values are kept instead.
         importer = Importer(parse(text))
         importer.check()
+        if user is not None:
+            importer.check_permissions(user)
         if importer.errors:
             raise RecordError(importer.errors)
         return importer.write()
@@ -633,6 +665,39 @@ class Importer:
         statement = Statement(text=text)
         statement.debate = Debate(pk=slug, title=title, status=status)
         return statement
+
+    def check_permissions(self, user):
+        for name, _schema in schema.LISTS:
+            if self.lists[name] and not user.has_perms(PERMISSIONS[name]):
+                self.error(
+                    name, _("you do not have permission to import %(list)s") % {"list": name}
+                )
+        if self.stale_statements and not user.has_perm("debates.delete_statement"):
+            path, _row = self.stale_statements[0]
+            self.error(
+                path,
+                _("you do not have permission to delete statements the file no longer lists"),
+            )
+        if self.stale_positions and not user.has_perm("debates.delete_position"):
+            index, _row = self.stale_positions[0]
+            self.error(
+                f"topics[{index}].positions",
+                _("you do not have permission to delete positions the file no longer lists"),
+            )
+        if user.has_perm("reports.publish_report"):
+            return
+        for slug, (index, values) in self.file["reports"].items():
+            existing = self.db_reports.get(slug)
+            if existing and existing["status"] == Status.PUBLISHED:
+                self.error(
+                    f"reports[{index}]",
+                    _("you do not have permission to change a published report"),
+                )
+            elif values.get("status") == Status.PUBLISHED:
+                self.error(
+                    f"reports[{index}].status",
+                    _("you do not have permission to publish reports"),
+                )
 
     # Writing ---------------------------------------------------------------------
 
