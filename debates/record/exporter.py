@@ -40,13 +40,13 @@ class ExportSummary:
     withheld: int = 0
 
 
-def by_slug(field="slug"):
+def by_slug(path="slug"):
     """Order by a slug byte by byte, so every database orders a file the same way.
 
     Slugs are ASCII; a PostgreSQL database with a language collation (en_US) would
     otherwise sort hyphens differently from SQLite.
     """
-    return Collate(F(field), "C" if connection.vendor == "postgresql" else "BINARY")
+    return Collate(F(path), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 def synthetic_key(statement_id):
