@@ -221,3 +221,9 @@ def test_reimporting_an_export_keeps_a_featured_keyless_statement_and_its_id(var
     assert keyless.key == f"statement-{keyless.pk}"
     assert export() == first
     assert import_record(first).totals() == (0, 0, 0)
+
+
+def test_an_attribution_nobody_chose_is_exported_as_anonymous(make):
+    make.participant(slug="unsure", attribution="")
+    [participant] = json.loads(export())["participants"]
+    assert participant["attribution"] == "anonymous"

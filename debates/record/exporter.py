@@ -159,6 +159,9 @@ def _participants(queryset, provinces, summary):
         "slug", "name", "role", "organisation", "province_id", "gender", "attribution"
     ).iterator(chunk_size=CHUNK):
         values["province"] = provinces.get(values["province_id"])
+        if values["attribution"] not in Attribution.values:
+            # The format's rule: an attribution nobody chose is anonymous.
+            values["attribution"] = Attribution.ANONYMOUS
         if values["attribution"] != Attribution.NAMED:
             summary.withheld += 1
         yield schema.to_record(schema.PARTICIPANT, values)
