@@ -8,7 +8,7 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo check install clean superuser bench
+.PHONY: help run test lint format migrate demo check install clean superuser bench screenshots
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -57,6 +57,10 @@ check: install
 STATEMENTS ?= 100000
 bench: install
 	DEBUG=1 $(BIN)/python bench/import_bench.py --statements $(STATEMENTS)
+
+# Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
+screenshots: demo
+	docs/screenshots.sh
 
 superuser: migrate
 	DEBUG=1 $(BIN)/python manage.py createsuperuser

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -187,7 +187,7 @@ def test_the_command_writes_to_standard_output_and_warns_of_withheld_names(varie
     captured = capsys.readouterr()
     assert json.loads(captured.out)["format"] == "debate-record/1"
     assert "Secret Name" in captured.out
-    assert "names of 2 participant(s) whose names are withheld" in captured.err
+    assert "holds the names of 2 participants whose names are withheld" in captured.err
 
 
 def test_the_command_writes_a_file_and_can_choose_debates(varied, tmp_path, capsys):
@@ -196,3 +196,34 @@ def test_the_command_writes_a_file_and_can_choose_debates(varied, tmp_path, caps
     data = json.loads(path.read_text(encoding="utf-8"))
     assert [d["slug"] for d in data["debates"]] == ["draft-debate"]
     assert "withheld" not in capsys.readouterr().err
+
+
+def test_the_command_refuses_a_debate_that_does_not_exist(varied, tmp_path):
+    path = tmp_path / "out.json"
+    with pytest.raises(CommandError, match="No debate 'nowhere'; nothing exported"):
+        call_command("export_debates", str(path), "--debate", "nowhere")
+    assert not path.exists()
+
+
+def test_objects_are_ordered_by_slug_byte_by_byte(make):
+    for slug in ["a-b", "ab", "a0", "a-a"]:
+        make.programme(slug=slug)
+    data = json.loads(export())
+    assert [p["slug"] for p in data["programmes"]] == ["a-a", "a-b", "a0", "ab"]
+
+
+def test_reimporting_an_export_keeps_a_featured_keyless_statement_and_its_id(varied):
+    keyless = Statement.objects.get(featured_in__isnull=False)
+    first = export()
+    summary = import_record(first)
+    assert summary.totals() == (0, 1, 0)
+    keyless.refresh_from_db()
+    assert keyless.key == f"statement-{keyless.pk}"
+    assert export() == first
+    assert import_record(first).totals() == (0, 0, 0)
+
+
+def test_an_attribution_nobody_chose_is_exported_as_anonymous(make):
+    make.participant(slug="unsure", attribution="")
+    [participant] = json.loads(export())["participants"]
+    assert participant["attribution"] == "anonymous"

@@ -86,7 +86,10 @@ def test_the_seed_imports_three_published_debates_and_the_report_with_three_quot
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed):
     load(seed)
     ids = list(Statement.objects.order_by("id").values_list("id", "key"))
-    stamps = list(Debate.objects.order_by("id").values_list("updated_at", flat=True))
+    stamps = [
+        list(model.objects.order_by("id").values_list("updated_at", flat=True))
+        for model in (Debate, Report)
+    ]
     before = snapshot()
 
     summary = load(seed)
@@ -95,7 +98,27 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed):
     assert str(summary) == "0 created, 0 updated, 0 deleted"
     assert snapshot() == before
     assert list(Statement.objects.order_by("id").values_list("id", "key")) == ids
-    assert list(Debate.objects.order_by("id").values_list("updated_at", flat=True)) == stamps
+    assert stamps == [
+        list(model.objects.order_by("id").values_list("updated_at", flat=True))
+        for model in (Debate, Report)
+    ]
+
+
+def test_a_second_import_of_the_seed_only_reads(seed, django_assert_num_queries):
+    load(seed)
+    # A savepoint and its release around one read per table: provinces, programmes,
+    # topics, participants, debates, reports, positions, statements of the file's debates,
+    # statements by key, featured quotes and the report's debates. No writes.
+    with django_assert_num_queries(13):
+        load(seed)
+
+
+def test_a_statement_without_a_speaker_is_by_an_unidentified_speaker(imported):
+    imported["debates"][1]["statements"][0]["speaker"] = None
+    load(imported)
+    statement = Statement.objects.get(key="natiqi-dangerous")
+    assert statement.speaker is None
+    assert statement.public_speaker.label == "an unidentified speaker"
 
 
 def test_a_changed_file_updates_only_what_changed(imported):
@@ -296,7 +319,7 @@ def test_the_command_lists_every_error_and_fails_without_a_traceback(tmp_path, s
     seed["debates"][0]["province"] = "AF-XXX"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(seed))
-    with pytest.raises(CommandError, match="2 error"):
+    with pytest.raises(CommandError, match=r"bad\.json: 2 errors; nothing was imported"):
         call_command("import_debates", str(path))
     err = capsys.readouterr().err.splitlines()
     assert "debates[2].statements[1].speaker: no participant 'x'" in err
@@ -316,6 +339,16 @@ def test_a_file_that_is_not_json_is_refused_with_line_and_column(imported):
     assert rejected(None, text='{\n  "format": "debate-record/1",\n}') == [
         "line 3, column 1: not JSON (Expecting property name enclosed in double quotes)"
     ]
+
+
+def test_a_file_that_is_not_utf_8_is_refused_with_the_byte(imported):
+    assert rejected(None, text=b'{"format": "debate-record/1", "x": "\xff"}') == [
+        "byte 36: not UTF-8 text"
+    ]
+
+
+def test_a_file_whose_top_level_is_not_an_object_is_refused(imported):
+    assert rejected([]) == ["(top level): expected an object, got a list"]
 
 
 def test_a_file_of_another_format_is_refused(imported):
@@ -474,4 +507,43 @@ def test_text_longer_than_its_field_is_refused(imported):
     imported["debates"][0]["title"] = "x" * 301
     assert rejected(imported) == [
         "debates[0].title: Ensure this value has at most 300 characters (it has 301)."
+    ]
+
+
+def test_a_count_too_large_for_the_database_is_refused(imported):
+    imported["debates"][0]["attendance"] = {"total": 2**63}
+    [error] = rejected(imported)
+    # The limit is the database's: 2**31 - 1 on PostgreSQL, 2**63 - 1 on SQLite.
+    assert error.startswith(
+        "debates[0].attendance.total: Ensure this value is less than or equal to "
+    )
+
+
+def test_malformed_lists_do_not_cause_false_errors_about_what_they_would_hold(imported):
+    imported["topics"][0]["positions"] = "threat-to-region"
+    imported["debates"][0]["statements"] = {"key": "nasratyar-threat"}
+    assert rejected(imported) == [
+        "topics[0].positions: expected a list, got text",
+        "debates[0].statements: expected a list, got an object",
+    ]
+
+
+def test_a_statement_moves_to_another_debate_of_the_file_and_keeps_its_id(imported):
+    moving = Statement.objects.get(key="nafiz-worse")
+    statement = imported["debates"][0]["statements"].pop(5)
+    imported["debates"][1]["statements"].append(statement)
+    summary = load(imported)
+    assert summary.totals() == (0, 1, 0)
+    moving.refresh_from_db()
+    assert moving.debate.slug == "ghor-russia-taleban"
+    assert moving.order == 1
+
+
+def test_a_statement_a_report_outside_the_file_features_cannot_move(imported):
+    del imported["reports"]
+    statement = imported["debates"][2]["statements"].pop(1)
+    imported["debates"][1]["statements"].append(statement)
+    assert rejected(imported) == [
+        "debates[1].statements[1].key: statement 'hashimi-beneficial' moves to this debate, "
+        "but report 'afghans-reject-russian-alliance-with-taleban' features it"
     ]

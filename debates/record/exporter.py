@@ -12,7 +12,9 @@ is for staff, never for the public.
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
+from django.db.models.functions import Collate
 
 from debates.models import (
     Attribution,
@@ -36,6 +38,15 @@ class ExportSummary:
     counts: dict = field(default_factory=dict)
     # Participants in the file whose name the public may not see.
     withheld: int = 0
+
+
+def by_slug(path="slug"):
+    """Order by a slug byte by byte, so every database orders a file the same way.
+
+    Slugs are ASCII; a PostgreSQL database with a language collation (en_US) would
+    otherwise sort hyphens differently from SQLite.
+    """
+    return Collate(F(path), "C" if connection.vendor == "postgresql" else "BINARY")
 
 
 def synthetic_key(statement_id):
@@ -99,16 +110,16 @@ def export_record(out, debate_slugs=None):
     summary = ExportSummary()
     writer = _Writer(out)
     summary.counts["programmes"] = writer.write_list(
-        "programmes", _programmes(programmes.order_by("slug"))
+        "programmes", _programmes(programmes.order_by(by_slug()))
     )
-    summary.counts["topics"] = writer.write_list("topics", _topics(topics.order_by("slug")))
+    summary.counts["topics"] = writer.write_list("topics", _topics(topics.order_by(by_slug())))
     summary.counts["participants"] = writer.write_list(
-        "participants", _participants(participants.order_by("slug"), provinces, summary)
+        "participants", _participants(participants.order_by(by_slug()), provinces, summary)
     )
     summary.counts["debates"] = writer.write_list(
         "debates",
         _debates(
-            debates.order_by("slug"),
+            debates.order_by(by_slug()),
             provinces,
             programme_slugs,
             topic_slugs,
@@ -118,7 +129,7 @@ def export_record(out, debate_slugs=None):
         ),
     )
     summary.counts["reports"] = writer.write_list(
-        "reports", _reports(reports.order_by("slug"), programme_slugs)
+        "reports", _reports(reports.order_by(by_slug()), programme_slugs)
     )
     writer.close()
     return summary
@@ -148,6 +159,9 @@ def _participants(queryset, provinces, summary):
         "slug", "name", "role", "organisation", "province_id", "gender", "attribution"
     ).iterator(chunk_size=CHUNK):
         values["province"] = provinces.get(values["province_id"])
+        if values["attribution"] not in Attribution.values:
+            # The format's rule: an attribution nobody chose is anonymous.
+            values["attribution"] = Attribution.ANONYMOUS
         if values["attribution"] != Attribution.NAMED:
             summary.withheld += 1
         yield schema.to_record(schema.PARTICIPANT, values)
@@ -156,7 +170,7 @@ def _participants(queryset, provinces, summary):
 def _debates(queryset, provinces, programmes, topics, participants, positions, featured_keyless):
     statements = (
         Statement.objects.filter(debate__in=queryset)
-        .order_by("debate__slug", "order", "id")
+        .order_by(by_slug("debate__slug"), "order", "id")
         .values(
             "id",
             "debate_id",
@@ -226,7 +240,7 @@ def _reports(queryset, programmes):
     debates, quotes = {}, {}
     for report_id, slug in (
         Report.debates.through.objects.filter(report_id__in=ids)
-        .order_by("debate__slug")
+        .order_by(by_slug("debate__slug"))
         .values_list("report_id", "debate__slug")
     ):
         debates.setdefault(report_id, []).append(slug)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from debates.models import (
     Debate,
@@ -24,12 +25,14 @@ from debates.models import (
     Programme,
     Province,
     Statement,
+    Status,
     Topic,
 )
 from reports.models import FeaturedQuote, Report, featured_quote_problem
 
 from . import schema
 from .errors import RecordError
+from .exporter import synthetic_key
 
 BATCH = 2000
 # Slugs per IN (...) lookup; SQLite allows a few thousand parameters at most.
@@ -75,6 +78,39 @@ REPORT_FIELDS = [
     "status",
 ]
 
+# What a reference to a missing object says, by the list it should be in.
+MISSING = {
+    "programmes": lambda: _("no programme '%(slug)s'"),
+    "topics": lambda: _("no topic '%(slug)s'"),
+    "participants": lambda: _("no participant '%(slug)s'"),
+    "debates": lambda: _("no debate '%(slug)s'"),
+}
+
+# What a user needs to import each list: add and change what it holds.
+PERMISSIONS = {
+    "programmes": ["debates.add_programme", "debates.change_programme"],
+    "topics": [
+        "debates.add_topic",
+        "debates.change_topic",
+        "debates.add_position",
+        "debates.change_position",
+    ],
+    "participants": ["debates.add_participant", "debates.change_participant"],
+    "debates": [
+        "debates.add_debate",
+        "debates.change_debate",
+        "debates.add_statement",
+        "debates.change_statement",
+    ],
+    "reports": [
+        "reports.add_report",
+        "reports.change_report",
+        "reports.add_featuredquote",
+        "reports.change_featuredquote",
+        "reports.delete_featuredquote",
+    ],
+}
+
 KINDS = [
     "programmes",
     "topics",
@@ -103,10 +139,19 @@ class Summary:
             counts = (self.created[kind], self.updated[kind], self.deleted[kind])
             if any(counts):
                 lines.append(
-                    f"{kind}: {counts[0]} created, {counts[1]} updated, {counts[2]} deleted"
+                    _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d deleted")
+                    % {
+                        "kind": kind,
+                        "created": counts[0],
+                        "updated": counts[1],
+                        "deleted": counts[2],
+                    }
                 )
         created, updated, deleted = self.totals()
-        lines.append(f"{created} created, {updated} updated, {deleted} deleted")
+        lines.append(
+            _("%(created)d created, %(updated)d updated, %(deleted)d deleted")
+            % {"created": created, "updated": updated, "deleted": deleted}
+        )
         return lines
 
     def __str__(self):
@@ -119,21 +164,32 @@ def parse(text):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise RecordError([f"byte {error.start}: not UTF-8 text"]) from None
+            raise RecordError(
+                [_("byte %(byte)d: not UTF-8 text") % {"byte": error.start}]
+            ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(
-            [f"line {error.lineno}, column {error.colno}: not JSON ({error.msg})"]
+            [
+                _("line %(line)d, column %(column)d: not JSON (%(problem)s)")
+                % {"line": error.lineno, "column": error.colno, "problem": error.msg}
+            ]
         ) from None
 
 
-def import_record(text):
-    """Import the file content ``text``; return a Summary or raise RecordError."""
-    data = parse(text)
+def import_record(text, user=None):
+    """Import the file content ``text``; return a Summary or raise RecordError.
+
+    With ``user`` (an admin upload), what the file would do must also be what the user
+    may do in the admin: an import is no way round a missing permission.
+    """
     with transaction.atomic():
-        importer = Importer(data)
+        # The parsed document is dropped once checked: the checked values are kept instead.
+        importer = Importer(parse(text))
         importer.check()
+        if user is not None:
+            importer.check_permissions(user)
         if importer.errors:
             raise RecordError(importer.errors)
         return importer.write()
@@ -145,13 +201,17 @@ def _rows(queryset, field_name, values, fields):
     found = {}
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
-        for row in queryset.filter(**{f"{field_name}__in": chunk}).values(*fields):
+        for row in queryset.filter(**{f"{field_name}__in": chunk}).order_by().values(*fields):
             found[row[field_name]] = row
     return found
 
 
 def _changed(values, row, fields):
     return any(values[name] != row[name] for name in fields)
+
+
+# A quoted statement of a debate whose statements could not be checked.
+_UNCHECKED = object()
 
 
 class Importer:
@@ -169,21 +229,30 @@ class Importer:
     def _check_top(self, data):
         lists = {name: [] for name, _schema in schema.LISTS}
         if not isinstance(data, dict):
-            self.error("(top level)", f"expected an object, got {schema._type_name(data)}")
+            self.error(
+                _("(top level)"),
+                _("expected an object, got %(type)s") % {"type": schema._type_name(data)},
+            )
             return lists
         for name in data:
             if name not in schema.TOP_KEYS:
-                self.error(name, "unknown key")
+                self.error(name, _("unknown key"))
         if "format" not in data:
-            self.error("format", f"required: '{schema.FORMAT}'")
+            self.error("format", _("required: '%(format)s'") % {"format": schema.FORMAT})
         elif data["format"] != schema.FORMAT:
-            self.error("format", f"expected '{schema.FORMAT}', got {_show(data['format'])}")
+            self.error(
+                "format",
+                _("expected '%(format)s', got %(value)s")
+                % {"format": schema.FORMAT, "value": _show(data["format"])},
+            )
         for name, item_schema in schema.LISTS:
             items = data.get(name)
             if items is None:
                 continue
             if not isinstance(items, list):
-                self.error(name, f"expected a list, got {schema._type_name(items)}")
+                self.error(
+                    name, _("expected a list, got %(type)s") % {"type": schema._type_name(items)}
+                )
                 continue
             lists[name] = [
                 self.checker.check_object(item, item_schema, f"{name}[{index}]")
@@ -205,7 +274,8 @@ class Importer:
             if slug in by_slug:
                 self.error(
                     f"{name}[{index}].slug",
-                    f"duplicate slug '{slug}' (also {name}[{by_slug[slug][0]}])",
+                    _("duplicate slug '%(slug)s' (also %(other)s)")
+                    % {"slug": slug, "other": f"{name}[{by_slug[slug][0]}]"},
                 )
                 continue
             by_slug[slug] = (index, values)
@@ -244,12 +314,11 @@ class Importer:
             ["id", "slug", *PROGRAMME_FIELDS],
         )
         self.db_topics = _rows(
-            Topic.objects, "slug", slugs("topics", ("debates", "topic")), ["id", "slug"]
+            Topic.objects,
+            "slug",
+            slugs("topics", ("debates", "topic")),
+            ["id", "slug", *TOPIC_FIELDS],
         )
-        for row in _rows(
-            Topic.objects, "slug", self.file["topics"], ["id", "slug", *TOPIC_FIELDS]
-        ).values():
-            self.db_topics[row["slug"]] = row
         participant_slugs = slugs("participants", ("debates", "moderator"))
         for _index, debate in self._indexed("debates"):
             participant_slugs.update(
@@ -329,14 +398,20 @@ class Importer:
                 if position["slug"] in seen:
                     self.error(
                         f"topics[{index}].positions[{position_index}].slug",
-                        f"duplicate slug '{position['slug']}' "
-                        f"(also topics[{index}].positions[{seen[position['slug']]}])",
+                        _("duplicate slug '%(slug)s' (also %(other)s)")
+                        % {
+                            "slug": position["slug"],
+                            "other": f"topics[{index}].positions[{seen[position['slug']]}]",
+                        },
                     )
                 seen.setdefault(position["slug"], position_index)
             if not self._owns("topics", slug, index):
                 continue
-            # Positions that are not a list were reported; statements are not checked against them.
-            self.positions_of[slug] = set(seen) if "positions" in values else None
+            if "positions" not in values:
+                # Not a list, and reported: statements are not checked against them.
+                self.positions_of[slug] = None
+                continue
+            self.positions_of[slug] = set(seen)
             if slug in self.db_topics:
                 for position_slug, row in self.db_positions[self.db_topics[slug]["id"]].items():
                     if position_slug not in seen:
@@ -358,9 +433,16 @@ class Importer:
             index, row = ids[position_id]
             self.error(
                 f"topics[{index}].positions",
-                f"position '{row['slug']}' is no longer listed, but statements of "
-                + ", ".join(f"debate '{slug}'" for slug in sorted(debates))
-                + " take it",
+                _(
+                    "position '%(position)s' is no longer listed, "
+                    "but statements of %(debates)s take it"
+                )
+                % {
+                    "position": row["slug"],
+                    "debates": ", ".join(
+                        _("debate '%(slug)s'") % {"slug": slug} for slug in sorted(debates)
+                    ),
+                },
             )
 
     def _check_participants(self):
@@ -370,7 +452,7 @@ class Importer:
     def _check_province(self, values, path):
         code = values.get("province")
         if code is not None and code not in self.provinces:
-            self.error(f"{path}.province", f"no province '{code}'")
+            self.error(f"{path}.province", _("no province '%(code)s'") % {"code": code})
 
     def _owns(self, kind, slug, index):
         """Whether object ``index`` of list ``kind`` is the one its slug names."""
@@ -379,21 +461,26 @@ class Importer:
     def _exists(self, kind, slug):
         return slug in self.file[kind] or slug in getattr(self, f"db_{kind}")
 
-    def _check_reference(self, values, key, kind, path, label):
+    def _check_reference(self, values, key, kind, path):
         slug = values.get(key)
         if slug is not None and not self._exists(kind, slug):
-            self.error(f"{path}.{key}", f"no {label} '{slug}'")
+            self.error(f"{path}.{key}", MISSING[kind]() % {"slug": slug})
 
     def _check_debates(self):
-        self.file_keys = {}  # key -> (debate slug, path, statement values)
-        self.statement_plans = {}  # debate slug -> [existing row or None per statement]
+        self.file_keys = {}  # key -> (debate values, path, statement values)
+        self.statement_plans = {}  # debate index -> [existing row or None per statement]
         self.stale_statements = []  # (path, row)
+        self.unchecked_debates = set()
+        self.moved = set()
+        self.statements_by_id = {
+            row["id"]: row for rows in self.db_statements.values() for row in rows
+        }
         for index, values in self._indexed("debates"):
             path = f"debates[{index}]"
             self._check_province(values, path)
-            self._check_reference(values, "programme", "programmes", path, "programme")
-            self._check_reference(values, "topic", "topics", path, "topic")
-            self._check_reference(values, "moderator", "participants", path, "participant")
+            self._check_reference(values, "programme", "programmes", path)
+            self._check_reference(values, "topic", "topics", path)
+            self._check_reference(values, "moderator", "participants", path)
             attendance = values.get("attendance") or {}
             try:
                 Debate(
@@ -403,7 +490,15 @@ class Importer:
             except ValidationError as error:
                 self.error(f"{path}.attendance.women", error.message_dict["attendance_women"][0])
             self._check_statements(index, values, path)
+        self.stale_statements = [
+            (path, row) for path, row in self.stale_statements if row["id"] not in self.moved
+        ]
         self._check_stale_statements()
+
+    def _moves(self, key):
+        """Whether the file moves statement ``key`` from another debate of the file."""
+        slug = self.db_keys[key]["debate__slug"]
+        return slug in self.file["debates"] and slug not in self.unchecked_debates
 
     def _check_statements(self, index, values, path):
         topic = values.get("topic")
@@ -412,42 +507,68 @@ class Importer:
         slug = values.get("slug")
         # A debate with a bad or duplicate slug is checked, but matches nothing.
         existing = self.db_debates.get(slug) if self._owns("debates", slug, index) else None
+        if "statements" not in values:
+            # Not a list, and reported: the debate's statements are left out of the checks.
+            self.unchecked_debates.add(slug)
+            existing = None
         rows = self.db_statements.get(existing["id"], []) if existing else []
         by_key = {row["key"]: row for row in rows if row["key"]}
-        keyless = iter([row for row in rows if not row["key"]])
+        # The exporter names a featured statement without a key by its id: the file's key
+        # then matches that statement, which takes the key.
+        file_keys = {s.get("key") for s in values.get("statements", ()) if s}
+        for row in rows:
+            if not row["key"] and synthetic_key(row["id"]) in file_keys:
+                by_key[synthetic_key(row["id"])] = row
+        claimed = {row["id"] for row in by_key.values()}
+        keyless = iter([row for row in rows if row["id"] not in claimed])
         plan = []
         for number, statement in enumerate(values.get("statements", [])):
             where = f"{path}.statements[{number}]"
             if not statement:
                 plan.append(None)
                 continue
-            self._check_reference(statement, "speaker", "participants", where, "participant")
+            self._check_reference(statement, "speaker", "participants", where)
             position = statement.get("position")
             if position is not None:
                 if topic is None:
                     self.error(
                         f"{where}.position",
-                        f"the debate has no topic, so it has no position '{position}'",
+                        _("the debate has no topic, so it has no position '%(position)s'")
+                        % {"position": position},
                     )
                 elif positions is not None and position not in positions and topic_known:
-                    self.error(f"{where}.position", f"no position '{position}' in topic '{topic}'")
+                    self.error(
+                        f"{where}.position",
+                        _("no position '%(position)s' in topic '%(topic)s'")
+                        % {"position": position, "topic": topic},
+                    )
             if statement.get("original_text") and not statement.get("original_language"):
-                self.error(f"{where}.original_language", "Give the language of the original text.")
+                self.error(
+                    f"{where}.original_language", _("Give the language of the original text.")
+                )
             key = statement.get("key")
             if key is None:
                 plan.append(next(keyless, None))
                 continue
             if key in self.file_keys:
-                self.error(f"{where}.key", f"duplicate key '{key}' (also {self.file_keys[key][1]})")
+                self.error(
+                    f"{where}.key",
+                    _("duplicate key '%(key)s' (also %(other)s)")
+                    % {"key": key, "other": self.file_keys[key][1]},
+                )
                 plan.append(None)
                 continue
             self.file_keys[key] = (values, where, statement)
             row = by_key.pop(key, None)
-            if row is None and key in self.db_keys:
+            if row is None and key in self.db_keys and self._moves(key):
+                # Its debate is in the file too, without it: the statement moves here.
+                row = self.statements_by_id[self.db_keys[key]["id"]]
+                self.moved.add(row["id"])
+            elif row is None and key in self.db_keys:
                 self.error(
                     f"{where}.key",
-                    f"'{key}' is the key of a statement of debate "
-                    f"'{self.db_keys[key]['debate__slug']}'",
+                    _("'%(key)s' is the key of a statement of debate '%(debate)s'")
+                    % {"key": key, "debate": self.db_keys[key]["debate__slug"]},
                 )
             plan.append(row)
         self.statement_plans[index] = plan
@@ -455,35 +576,56 @@ class Importer:
         self.stale_statements.extend((f"{path}.statements", row) for row in keyless)
 
     def _check_stale_statements(self):
-        if not self.stale_statements:
+        if not self.stale_statements and not self.moved:
             return
         stale = {row["id"]: (path, row) for path, row in self.stale_statements}
         for quote in _rows_multi(
-            FeaturedQuote.objects, "statement_id", stale, ["statement_id", "report__slug"]
+            FeaturedQuote.objects,
+            "statement_id",
+            [*stale, *self.moved],
+            ["statement_id", "report__slug"],
         ):
             # A report in the file gets the quotes the file gives it.
             if quote["report__slug"] in self.file["reports"]:
                 continue
+            if quote["statement_id"] in self.moved:
+                row = self.statements_by_id[quote["statement_id"]]
+                _debate, where, _statement = self.file_keys[row["key"]]
+                self.error(
+                    f"{where}.key",
+                    _(
+                        "statement '%(key)s' moves to this debate, "
+                        "but report '%(report)s' features it"
+                    )
+                    % {"key": row["key"], "report": quote["report__slug"]},
+                )
+                continue
             path, row = stale[quote["statement_id"]]
-            name = f"'{row['key']}'" if row["key"] else f"number {row['id']}"
+            name = f"'{row['key']}'" if row["key"] else _("number %(id)d") % {"id": row["id"]}
             self.error(
                 path,
-                f"statement {name} is no longer listed, but report "
-                f"'{quote['report__slug']}' features it",
+                _(
+                    "statement %(statement)s is no longer listed, "
+                    "but report '%(report)s' features it"
+                )
+                % {"statement": name, "report": quote["report__slug"]},
             )
 
     def _check_reports(self):
         for index, values in self._indexed("reports"):
             path = f"reports[{index}]"
-            self._check_reference(values, "programme", "programmes", path, "programme")
+            self._check_reference(values, "programme", "programmes", path)
             debate_slugs = set()
             for position, slug in enumerate(values.get("debates", [])):
                 if slug is None:
                     continue
                 if slug in debate_slugs:
-                    self.error(f"{path}.debates[{position}]", f"debate '{slug}' is listed twice")
+                    self.error(
+                        f"{path}.debates[{position}]",
+                        _("debate '%(slug)s' is listed twice") % {"slug": slug},
+                    )
                 elif not self._exists("debates", slug):
-                    self.error(f"{path}.debates[{position}]", f"no debate '{slug}'")
+                    self.error(f"{path}.debates[{position}]", MISSING["debates"]() % {"slug": slug})
                 debate_slugs.add(slug)
             status = values.get("status")
             keys = set()
@@ -492,12 +634,14 @@ class Importer:
                     continue
                 where = f"{path}.quotes[{position}]"
                 if key in keys:
-                    self.error(where, f"statement '{key}' is listed twice")
+                    self.error(where, _("statement '%(key)s' is listed twice") % {"key": key})
                     continue
                 keys.add(key)
                 statement = self._quoted_statement(key)
+                if statement is _UNCHECKED:
+                    continue
                 if statement is None:
-                    self.error(where, f"no statement with key '{key}'")
+                    self.error(where, _("no statement with key '%(key)s'") % {"key": key})
                     continue
                 problem = featured_quote_problem(statement, debate_slugs, status)
                 if problem:
@@ -509,6 +653,8 @@ class Importer:
             debate, _where, values = self.file_keys[key]
             slug, title, status = debate.get("slug"), debate.get("title"), debate.get("status")
             text = values.get("text", "")
+        elif key in self.db_keys and self.db_keys[key]["debate__slug"] in self.unchecked_debates:
+            return _UNCHECKED
         elif key in self.db_keys and self.db_keys[key]["debate__slug"] not in self.file["debates"]:
             row = self.db_keys[key]
             slug, title, status = row["debate__slug"], row["debate__title"], row["debate__status"]
@@ -519,6 +665,39 @@ class Importer:
         statement = Statement(text=text)
         statement.debate = Debate(pk=slug, title=title, status=status)
         return statement
+
+    def check_permissions(self, user):
+        for name, _schema in schema.LISTS:
+            if self.lists[name] and not user.has_perms(PERMISSIONS[name]):
+                self.error(
+                    name, _("you do not have permission to import %(list)s") % {"list": name}
+                )
+        if self.stale_statements and not user.has_perm("debates.delete_statement"):
+            path, _row = self.stale_statements[0]
+            self.error(
+                path,
+                _("you do not have permission to delete statements the file no longer lists"),
+            )
+        if self.stale_positions and not user.has_perm("debates.delete_position"):
+            index, _row = self.stale_positions[0]
+            self.error(
+                f"topics[{index}].positions",
+                _("you do not have permission to delete positions the file no longer lists"),
+            )
+        if user.has_perm("reports.publish_report"):
+            return
+        for slug, (index, values) in self.file["reports"].items():
+            existing = self.db_reports.get(slug)
+            if existing and existing["status"] == Status.PUBLISHED:
+                self.error(
+                    f"reports[{index}]",
+                    _("you do not have permission to change a published report"),
+                )
+            elif values.get("status") == Status.PUBLISHED:
+                self.error(
+                    f"reports[{index}].status",
+                    _("you do not have permission to publish reports"),
+                )
 
     # Writing ---------------------------------------------------------------------
 
@@ -676,7 +855,9 @@ class Importer:
             report_ids,
             ["report_id", "statement__key", "statement_id"],
         ):
-            existing[row["report_id"]].append(row["statement__key"])
+            existing[row["report_id"]].append(
+                row["statement__key"] or synthetic_key(row["statement_id"])
+            )
         self.quotes_changed = set()
         for slug, (_index, record) in self.file["reports"].items():
             row = self.db_reports.get(slug)
@@ -719,8 +900,11 @@ class Importer:
                 }
                 if row is None:
                     to_create.append(Statement(**values))
-                elif _changed(values, row, STATEMENT_FIELDS):
-                    to_update.append(Statement(id=row["id"], **values))
+                else:
+                    if values["key"] in quoted:
+                        self.statement_ids[values["key"]] = row["id"]
+                    if _changed(values, row, STATEMENT_FIELDS):
+                        to_update.append(Statement(id=row["id"], **values))
                 if len(to_create) >= BATCH:
                     self._create_statements(to_create, quoted)
                     to_create = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from debates.models import (
     Attribution,
@@ -58,8 +59,6 @@ class Key:
     schema: "Schema | None" = None
     # The model field whose validators (length, language tag) the value must pass.
     field: str | None = None
-    # For a slug naming another object: the list it names an object of.
-    refers_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ PARTICIPANT = Schema(
         Key("name", required=True, field="name"),
         Key("role", default="", field="role"),
         Key("organisation", default="", field="organisation"),
-        Key("province", CODE, refers_to="provinces"),
+        Key("province", CODE),
         Key("gender", CHOICE, default="", choices=Gender),
         Key("attribution", CHOICE, required=True, choices=Attribution, omit_default=False),
     ),
@@ -123,10 +122,10 @@ PARTICIPANT = Schema(
 
 ATTENDANCE = Schema(
     "attendance",
-    None,
+    Debate,
     (
-        Key("total", COUNT),
-        Key("women", COUNT),
+        Key("total", COUNT, field="attendance_total"),
+        Key("women", COUNT, field="attendance_women"),
     ),
 )
 
@@ -135,7 +134,7 @@ STATEMENT = Schema(
     Statement,
     (
         Key("key", SLUG),
-        Key("speaker", SLUG, refers_to="participants"),
+        Key("speaker", SLUG),
         Key("position", SLUG),
         Key("kind", CHOICE, required=True, choices=Kind),
         Key("text", required=True, field="text"),
@@ -150,14 +149,14 @@ DEBATE = Schema(
     (
         Key("slug", SLUG, required=True),
         Key("title", required=True, field="title"),
-        Key("province", CODE, required=True, refers_to="provinces"),
+        Key("province", CODE, required=True),
         Key("held_on", DATE, required=True),
         Key("held_on_precision", CHOICE, default=DatePrecision.DAY, choices=DatePrecision),
-        Key("programme", SLUG, refers_to="programmes"),
-        Key("topic", SLUG, refers_to="topics"),
+        Key("programme", SLUG),
+        Key("topic", SLUG),
         Key("district", default="", field="district"),
         Key("venue", default="", field="venue"),
-        Key("moderator", SLUG, refers_to="participants"),
+        Key("moderator", SLUG),
         Key("attendance", OBJECT, schema=ATTENDANCE),
         Key("summary", default="", field="summary"),
         Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
@@ -174,11 +173,11 @@ REPORT = Schema(
         Key("standfirst", default="", field="standfirst"),
         Key("body", required=True, field="body"),
         Key("byline", default="", field="byline"),
-        Key("programme", SLUG, refers_to="programmes"),
+        Key("programme", SLUG),
         Key("published_on", DATE),
         Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
-        Key("debates", LIST, default=(), refers_to="debates"),
-        Key("quotes", LIST, default=(), refers_to="statements"),
+        Key("debates", LIST, default=()),
+        Key("quotes", LIST, default=()),
     ),
 )
 
@@ -195,16 +194,16 @@ TOP_KEYS = ("format", *(name for name, _schema in LISTS))
 
 def _type_name(value):
     if value is None:
-        return "null"
+        return _("null")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 def _first_message(error):
@@ -227,12 +226,12 @@ class Checker:
 
     def check_object(self, data, schema, path):
         if not isinstance(data, dict):
-            self.error(path, f"expected an object, got {_type_name(data)}")
+            self.error(path, _("expected an object, got %(type)s") % {"type": _type_name(data)})
             return None
         known = schema.by_name
         for name in data:
             if name not in known:
-                self.error(f"{path}.{name}", "unknown key")
+                self.error(f"{path}.{name}", _("unknown key"))
         values = {}
         for key in schema.keys:
             where = f"{path}.{key.name}"
@@ -240,7 +239,7 @@ class Checker:
             if raw is None:
                 # Absent and null both mean "not given".
                 if key.required:
-                    self.error(where, "required")
+                    self.error(where, _("required"))
                 else:
                     values[key.name] = list(key.default) if key.kind == LIST else key.default
                 continue
@@ -254,7 +253,7 @@ class Checker:
             return self.check_object(raw, key.schema, where) or _INVALID
         if key.kind == LIST:
             if not isinstance(raw, list):
-                self.error(where, f"expected a list, got {_type_name(raw)}")
+                self.error(where, _("expected a list, got %(type)s") % {"type": _type_name(raw)})
                 return _INVALID
             if key.schema is not None:
                 return [
@@ -268,14 +267,16 @@ class Checker:
             return slugs
         if key.kind == COUNT:
             if isinstance(raw, bool) or not isinstance(raw, int):
-                self.error(where, f"expected a whole number, got {_type_name(raw)}")
+                self.error(
+                    where, _("expected a whole number, got %(type)s") % {"type": _type_name(raw)}
+                )
                 return _INVALID
             if raw < 0:
-                self.error(where, f"must not be negative, got {raw}")
+                self.error(where, _("must not be negative, got %(value)d") % {"value": raw})
                 return _INVALID
-            return raw
+            return self._validate(raw, key, schema, where)
         if not isinstance(raw, str):
-            self.error(where, f"expected text, got {_type_name(raw)}")
+            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
             return _INVALID
         if key.kind == SLUG:
             return self._check_slug(raw, where)
@@ -284,29 +285,41 @@ class Checker:
         if key.kind == CHOICE:
             if raw not in key.choices.values:
                 allowed = ", ".join(f"'{choice}'" for choice in key.choices.values)
-                self.error(where, f"must be one of {allowed}, got '{raw}'")
+                self.error(
+                    where,
+                    _("must be one of %(allowed)s, got '%(value)s'")
+                    % {"allowed": allowed, "value": raw},
+                )
                 return _INVALID
             return raw
         if key.required and not raw.strip():
-            self.error(where, "must not be empty")
+            self.error(where, _("must not be empty"))
             return _INVALID
-        if key.field and raw:
-            try:
-                for validator in schema.model._meta.get_field(key.field).validators:
-                    validator(raw)
-            except ValidationError as error:
-                self.error(where, _first_message(error))
-                return _INVALID
+        return self._validate(raw, key, schema, where) if raw else raw
+
+    def _validate(self, raw, key, schema, where):
+        """``raw``, if it passes the model field's validators (length, range, language)."""
+        if key.field is None:
+            return raw
+        try:
+            for validator in schema.model._meta.get_field(key.field).validators:
+                validator(raw)
+        except ValidationError as error:
+            self.error(where, _first_message(error))
+            return _INVALID
         return raw
 
     def _check_slug(self, raw, where):
         if not isinstance(raw, str):
-            self.error(where, f"expected text, got {_type_name(raw)}")
+            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
             return _INVALID
         try:
             slug_validator(raw)
         except ValidationError as error:
-            self.error(where, f"{_first_message(error)} Got '{raw}'.")
+            self.error(
+                where,
+                _("%(rule)s Got '%(value)s'.") % {"rule": _first_message(error), "value": raw},
+            )
             return _INVALID
         return raw
 
@@ -316,7 +329,7 @@ class Checker:
                 raise ValueError
             return datetime.date.fromisoformat(raw)
         except ValueError:
-            self.error(where, f"expected a date as YYYY-MM-DD, got '{raw}'")
+            self.error(where, _("expected a date as YYYY-MM-DD, got '%(value)s'") % {"value": raw})
             return _INVALID
 
 

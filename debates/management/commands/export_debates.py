@@ -1,7 +1,11 @@
+import io
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from debates.models import Debate
 from debates.record.exporter import export_record
 
 
@@ -25,22 +29,48 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file=None, debates=None, **options):
+        if debates:
+            found = set(Debate.objects.filter(slug__in=debates).values_list("slug", flat=True))
+            missing = [slug for slug in debates if slug not in found]
+            if missing:
+                raise CommandError(
+                    _("No debate %(slugs)s; nothing exported.")
+                    % {"slugs": ", ".join(f"'{slug}'" for slug in missing)}
+                )
         try:
             if file is None:
-                summary = export_record(sys.stdout, debates)
-                sys.stdout.flush()
+                summary = self._export_to_stdout(debates)
             else:
                 with open(file, "w", encoding="utf-8", newline="\n") as out:
                     summary = export_record(out, debates)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
-        self.stderr.write(f"Exported {counts}.")
+        self.stderr.write(_("Exported %(counts)s.") % {"counts": counts})
         if summary.withheld:
             self.stderr.write(
                 self.style.WARNING(
-                    f"Warning: the file holds the names of {summary.withheld} participant(s) "
-                    "whose names are withheld from the public (role or anonymous "
-                    "attribution). It is for staff only: do not publish it."
+                    ngettext(
+                        "Warning: the file holds the name of %(count)d participant whose "
+                        "name is withheld from the public (role or anonymous attribution). "
+                        "It is for staff only: do not publish it.",
+                        "Warning: the file holds the names of %(count)d participants whose "
+                        "names are withheld from the public (role or anonymous attribution). "
+                        "It is for staff only: do not publish it.",
+                        summary.withheld,
+                    )
+                    % {"count": summary.withheld}
                 )
             )
+
+    def _export_to_stdout(self, debates):
+        # Not self.stdout: it would end every chunk with a newline. UTF-8 whatever the locale.
+        sys.stdout.flush()
+        if not hasattr(sys.stdout, "buffer"):
+            return export_record(sys.stdout, debates)
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            return export_record(out, debates)
+        finally:
+            out.flush()
+            out.detach()

@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from debates.record import RecordError
 from debates.record.importer import import_record
@@ -32,8 +33,14 @@ class Command(BaseCommand):
         except RecordError as error:
             for message in error.errors:
                 self.stderr.write(message)
+            count = len(error.errors)
             raise CommandError(
-                f"{file}: {len(error.errors)} error(s); nothing was imported."
+                ngettext(
+                    "%(file)s: %(count)d error; nothing was imported.",
+                    "%(file)s: %(count)d errors; nothing was imported.",
+                    count,
+                )
+                % {"file": file, "count": count}
             ) from None
         for line in summary.lines():
             self.stdout.write(line)
