@@ -136,12 +136,12 @@ def export_record(out, debate_slugs=None):
 
 
 def _programmes(queryset):
-    for values in queryset.values("slug", "name", "description", "started_on", "ended_on"):
+    for values in queryset.values("slug", *schema.PROGRAMME_FIELDS):
         yield schema.to_record(schema.PROGRAMME, values)
 
 
 def _topics(queryset):
-    topics = list(queryset.values("id", "slug", "title", "question", "description"))
+    topics = list(queryset.values("id", "slug", *schema.TOPIC_FIELDS))
     positions = {}
     for row in (
         Position.objects.filter(topic_id__in=[t["id"] for t in topics])
@@ -155,9 +155,7 @@ def _topics(queryset):
 
 
 def _participants(queryset, provinces, summary):
-    for values in queryset.values(
-        "slug", "name", "role", "organisation", "province_id", "gender", "attribution"
-    ).iterator(chunk_size=CHUNK):
+    for values in queryset.values("slug", *schema.PARTICIPANT_FIELDS).iterator(chunk_size=CHUNK):
         values["province"] = provinces.get(values["province_id"])
         if values["attribution"] not in Attribution.values:
             # The format's rule: an attribution nobody chose is anonymous.
@@ -171,37 +169,11 @@ def _debates(queryset, provinces, programmes, topics, participants, positions, f
     statements = (
         Statement.objects.filter(debate__in=queryset)
         .order_by(by_slug("debate__slug"), "order", "id")
-        .values(
-            "id",
-            "debate_id",
-            "key",
-            "speaker_id",
-            "position_id",
-            "kind",
-            "text",
-            "original_text",
-            "original_language",
-        )
+        .values("id", *schema.STATEMENT_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
     pending = next(statements, None)
-    for values in queryset.values(
-        "id",
-        "slug",
-        "title",
-        "province_id",
-        "held_on",
-        "held_on_precision",
-        "programme_id",
-        "topic_id",
-        "district",
-        "venue",
-        "moderator_id",
-        "attendance_total",
-        "attendance_women",
-        "summary",
-        "status",
-    ).iterator(chunk_size=CHUNK):
+    for values in queryset.values("id", "slug", *schema.DEBATE_FIELDS).iterator(chunk_size=CHUNK):
         records = []
         while pending is not None and pending["debate_id"] == values["id"]:
             if pending["key"] is None and pending["id"] in featured_keyless:
@@ -223,19 +195,7 @@ def _debates(queryset, provinces, programmes, topics, participants, positions, f
 
 
 def _reports(queryset, programmes):
-    reports = list(
-        queryset.values(
-            "id",
-            "slug",
-            "headline",
-            "standfirst",
-            "body",
-            "byline",
-            "programme_id",
-            "published_on",
-            "status",
-        )
-    )
+    reports = list(queryset.values("id", "slug", *schema.REPORT_FIELDS))
     ids = [report["id"] for report in reports]
     debates, quotes = {}, {}
     for report_id, slug in (

@@ -33,50 +33,19 @@ from reports.models import FeaturedQuote, Report, featured_quote_problem
 from . import schema
 from .errors import RecordError
 from .exporter import synthetic_key
+from .schema import (
+    DEBATE_FIELDS,
+    PARTICIPANT_FIELDS,
+    POSITION_FIELDS,
+    PROGRAMME_FIELDS,
+    REPORT_FIELDS,
+    STATEMENT_FIELDS,
+    TOPIC_FIELDS,
+)
 
 BATCH = 2000
 # Slugs per IN (...) lookup; SQLite allows a few thousand parameters at most.
 CHUNK = 900
-
-PROGRAMME_FIELDS = ["name", "description", "started_on", "ended_on"]
-TOPIC_FIELDS = ["title", "question", "description"]
-POSITION_FIELDS = ["topic_id", "label", "stance", "order"]
-PARTICIPANT_FIELDS = ["name", "role", "organisation", "province_id", "gender", "attribution"]
-DEBATE_FIELDS = [
-    "title",
-    "province_id",
-    "held_on",
-    "held_on_precision",
-    "programme_id",
-    "topic_id",
-    "district",
-    "venue",
-    "moderator_id",
-    "attendance_total",
-    "attendance_women",
-    "summary",
-    "status",
-]
-STATEMENT_FIELDS = [
-    "debate_id",
-    "order",
-    "speaker_id",
-    "position_id",
-    "kind",
-    "text",
-    "original_text",
-    "original_language",
-    "key",
-]
-REPORT_FIELDS = [
-    "headline",
-    "standfirst",
-    "body",
-    "byline",
-    "programme_id",
-    "published_on",
-    "status",
-]
 
 # What a reference to a missing object says, by the list it should be in.
 MISSING = {

@@ -43,6 +43,49 @@ CHOICE = "choice"
 OBJECT = "object"
 LIST = "list"  # of objects (``schema``) or of slugs (``schema`` is None)
 
+# The model columns each kind of record is stored in (besides id and slug), read and
+# written by the importer and read by the exporter.
+PROGRAMME_FIELDS = ["name", "description", "started_on", "ended_on"]
+TOPIC_FIELDS = ["title", "question", "description"]
+POSITION_FIELDS = ["topic_id", "label", "stance", "order"]
+PARTICIPANT_FIELDS = ["name", "role", "organisation", "province_id", "gender", "attribution"]
+DEBATE_FIELDS = [
+    "title",
+    "province_id",
+    "held_on",
+    "held_on_precision",
+    "programme_id",
+    "topic_id",
+    "district",
+    "venue",
+    "moderator_id",
+    "attendance_total",
+    "attendance_women",
+    "summary",
+    "status",
+]
+STATEMENT_FIELDS = [
+    "debate_id",
+    "order",
+    "speaker_id",
+    "position_id",
+    "kind",
+    "text",
+    "original_text",
+    "original_language",
+    "key",
+]
+REPORT_FIELDS = [
+    "headline",
+    "standfirst",
+    "body",
+    "byline",
+    "programme_id",
+    "published_on",
+    "status",
+]
+
+
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
