@@ -13,6 +13,7 @@ from reports.models import Report
 
 from . import attribution
 from .filters import DebateFilter
+from .forms import SearchForm
 from .models import Debate, Participant, Province, Statement, Topic
 
 DEBATES_PER_PAGE = 20
@@ -150,7 +151,8 @@ def speaker_detail(request, slug):
 
 
 def search(request):
-    text = request.GET.get("q", "").strip()
+    form = SearchForm(request.GET)
+    text = form.terms()
     statements = Statement.objects.none()
     debates = Debate.objects.none()
     if text:
@@ -166,6 +168,7 @@ def search(request):
         request,
         "debates/search.html",
         {
+            "form": form,
             "query": text,
             "page_obj": paginate(request, statements, STATEMENTS_PER_PAGE),
             "debates": debates,

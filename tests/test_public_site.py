@@ -344,3 +344,26 @@ def test_search_on_postgresql_uses_the_full_text_index(make):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Statement.objects.search("peace").explain()
     assert "statement_search_idx" in plan
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/?q=peace%00talks",
+        "/debates/?q=peace%00talks",
+        "/debates/?province=kun%00duz",
+        "/reports/?programme=%00",
+        "/debates/peace%00talks/",
+        "/speakers/%00/",
+    ],
+)
+def test_nul_characters_in_input_never_cause_an_error(client, make, url):
+    make.statement(make.debate(), text="Peace talks.")
+    assert client.get(url).status_code in {200, 404}
+
+
+def test_an_overlong_search_says_so_and_searches_nothing(client, make):
+    make.statement(make.debate(), text="Peace talks.")
+    response = client.get("/search/", {"q": "peace " * 100})
+    assert response.context["page_obj"].paginator.count == 0
+    assert "Ensure this value has at most 200 characters" in response.content.decode()
