@@ -367,3 +367,26 @@ def test_an_overlong_search_says_so_and_searches_nothing(client, make):
     response = client.get("/search/", {"q": "peace " * 100})
     assert response.context["page_obj"].paginator.count == 0
     assert "Ensure this value has at most 200 characters" in response.content.decode()
+
+
+def test_a_debate_without_topic_or_statements_reads_well(client, make):
+    debate = make.debate(topic=None)
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert "No statements from this debate have been recorded yet." in text
+
+
+def test_a_debate_without_topic_shows_its_statements_without_positions(client, make):
+    debate = make.debate(topic=None)
+    make.statement(debate, text="Said without a topic.")
+    response = client.get(debate.get_absolute_url())
+    assert [(group.position, len(group.statements)) for group in response.context["groups"]] == [
+        (None, 1)
+    ]
+    assert "Said without a topic." in page_text(response)
+
+
+def test_the_moderator_is_shown_by_the_attribution_rule(client, make):
+    moderator = make.participant(name="Hidden Host", role="teacher", attribution="role")
+    debate = make.debate(moderator=moderator, province="AF-GHO")
+    text = page_text(client.get(debate.get_absolute_url()))
+    assert "a teacher in Ghor" in text and "Hidden Host" not in text
