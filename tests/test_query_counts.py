@@ -1,4 +1,7 @@
-"""Each public page runs the same number of SQL queries with 1 debate as with 50."""
+"""Each public page runs the same number of SQL queries with 1 debate as with 50.
+
+The first debate, and its named speaker, grow with the data as well.
+"""
 
 import pytest
 
@@ -24,6 +27,9 @@ def build_site(make, debates):
             make.statement(debate, speaker=speaker, position=position, text="Peace talks now.")
         made.append(debate)
         make.report(debates=[debate], quotes=[debate.statements.first()], slug=f"report-{number}")
+    # The first debate grows too: as many more statements as there are debates.
+    for _ in range(debates):
+        make.statement(made[0], speaker=named, position="for-it", text="Peace again.")
     return made
 
 
