@@ -7,17 +7,21 @@ from .models import Report
 
 
 class ReportFilter(django_filters.FilterSet):
-    """Filters of the public reports list, by slug so shared URLs read well."""
+    """Filters of the public reports list, by slug so shared URLs read well.
+
+    Like the debates list, it offers only what published work stands for: programmes of
+    published reports, provinces of published debates.
+    """
 
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"),
-        queryset=Programme.objects.all(),
+        queryset=Programme.objects.filter(reports__in=Report.objects.published()).distinct(),
         to_field_name="slug",
         empty_label=_("All programmes"),
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
-        queryset=Province.objects.all(),
+        queryset=Province.objects.with_published_debates(),
         to_field_name="slug",
         method="filter_province",
         empty_label=_("All provinces"),
