@@ -92,11 +92,15 @@ def topic_detail(request, slug):
             "topic": topic,
             "positions": positions,
             "matrix": topic.province_position_matrix(positions),
-            "debates": Debate.objects.published()
-            .on_topic(topic)
-            .with_related()
-            .with_statement_count()
-            .newest_first(),
+            "page_obj": paginate(
+                request,
+                Debate.objects.published()
+                .on_topic(topic)
+                .with_related()
+                .with_statement_count()
+                .newest_first(),
+                DEBATES_PER_PAGE,
+            ),
         },
     )
 
@@ -137,11 +141,7 @@ def speaker_detail(request, slug):
     if profile is None:
         raise Http404
     statements = (
-        Statement.objects.published()
-        .by_speaker(participant)
-        .for_display()
-        .select_related("debate__topic")
-        .newest_debates_first()
+        Statement.objects.published().by_speaker(participant).for_display().newest_debates_first()
     )
     return render(
         request,
@@ -156,13 +156,7 @@ def search(request):
     statements = Statement.objects.none()
     debates = Debate.objects.none()
     if text:
-        statements = (
-            Statement.objects.published()
-            .search(text)
-            .for_display()
-            .select_related("debate__topic")
-            .newest_debates_first()
-        )
+        statements = Statement.objects.published().search(text).for_display().newest_debates_first()
         debates = Debate.objects.published().matching(text).with_related().newest_first()[:10]
     return render(
         request,

@@ -229,7 +229,7 @@ def test_the_topic_page_counts_statements_per_province_and_position(client, make
         ("Kunduz", [2, 0, 1], 3),
     ]
     assert matrix.with_unpositioned
-    assert set(response.context["debates"]) == {ghor, kunduz}
+    assert set(response.context["page_obj"]) == {ghor, kunduz}
     assert "Kabul" not in page_text(response)
 
 

@@ -39,7 +39,7 @@ PAGES = {
     "/debates/?province=kunduz&topic=elections&q=Debate&held_after=2015-01-01": 7,
     "/debates/debate-0/": 4,
     "/topics/": 2,
-    "/topics/elections/": 5,
+    "/topics/elections/": 6,
     "/provinces/": 1,
     "/provinces/kunduz/": 4,
     "/speakers/doorman/": 3,
