@@ -34,8 +34,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from debates.record.exporter import export_record  # noqa: E402
-from debates.record.importer import import_record  # noqa: E402
+from record.exporter import export_record  # noqa: E402
+from record.importer import import_record  # noqa: E402
 
 PROVINCES = ["AF-KAB", "AF-KDZ", "AF-GHO", "AF-HER", "AF-BAL", "AF-KAN", "AF-NAN", "AF-BAM"]
 STANCES = ["for", "against", "mixed", "neutral"]

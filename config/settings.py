@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "debates",
     "reports",
+    "record",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,7 @@
-import io
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,9 +15,6 @@ from .models import (
     Status,
     Topic,
 )
-from .record import RecordError
-from .record.exporter import export_record
-from .record.importer import import_record
 
 
 @admin.register(Programme)
@@ -168,15 +158,8 @@ class StatementInline(admin.TabularInline):
         return formset
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Debate record file"), help_text=_("JSON in the debate record format.")
-    )
-
-
 @admin.register(Debate)
 class DebateAdmin(admin.ModelAdmin):
-    change_list_template = "admin/debates/debate/change_list.html"
     list_display = [
         "title",
         "province",
@@ -199,7 +182,7 @@ class DebateAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "topic", "province", "moderator"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish", "export_selected"]
+    actions = ["publish", "unpublish"]
     inlines = [StatementInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "programme", "topic"]}),
@@ -216,63 +199,6 @@ class DebateAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_statement_count()
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="debates_debate_import"), *super().get_urls()]
-
-    def has_import_permission(self, request):
-        # An import creates and changes debates.
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {"has_import_permission": self.has_import_permission(request)}
-        return super().changelist_view(request, extra_context)
-
-    def import_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import debates"),
-        }
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                context["summary"] = import_record(upload.read(), user=request.user)
-                context["filename"] = upload.name
-                form = ImportForm()
-            except RecordError as error:
-                context["errors"] = error.errors
-        context["form"] = form
-        return TemplateResponse(request, "admin/debates/debate/import.html", context)
-
-    @admin.action(
-        description=_("Export selected debates (staff only: holds withheld names)"),
-        permissions=["view"],
-    )
-    def export_selected(self, request, queryset):
-        out = io.StringIO()
-        summary = export_record(out, list(queryset.values_list("slug", flat=True)))
-        if summary.withheld:
-            self.message_user(
-                request,
-                ngettext(
-                    "The export holds the name of %(count)d participant whose name is "
-                    "withheld from the public. It is for staff only.",
-                    "The export holds the names of %(count)d participants whose names are "
-                    "withheld from the public. It is for staff only.",
-                    summary.withheld,
-                )
-                % {"count": summary.withheld},
-                messages.WARNING,
-            )
-        response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
-        filename = f"debates-{timezone.localdate().isoformat()}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj):

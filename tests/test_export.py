@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from debates.models import Debate, Participant, Position, Programme, Statement, Topic
-from debates.record.exporter import export_record
-from debates.record.importer import import_record
+from record.exporter import export_record
+from record.importer import import_record
 from reports.models import FeaturedQuote, Report
 
 pytestmark = pytest.mark.django_db

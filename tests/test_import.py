@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from debates.models import Debate, Participant, Position, Programme, Statement, Topic
-from debates.record import RecordError
-from debates.record.exporter import export_record
-from debates.record.importer import import_record
+from record import RecordError
+from record.exporter import export_record
+from record.importer import import_record
 from reports.models import FeaturedQuote, Report
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from debates.models import Debate, Participant, Statement
-from debates.record.importer import import_record
+from record.importer import import_record
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db

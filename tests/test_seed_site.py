@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from debates.record.importer import import_record
+from record.importer import import_record
 
 pytestmark = pytest.mark.django_db
 

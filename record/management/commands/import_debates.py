@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
-from debates.record import RecordError
-from debates.record.importer import import_record
+from record import RecordError
+from record.importer import import_record
 
 
 class Command(BaseCommand):

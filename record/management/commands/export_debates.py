@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from debates.models import Debate
-from debates.record.exporter import export_record
+from record.exporter import export_record
 
 
 class Command(BaseCommand):

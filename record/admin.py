@@ -1,0 +1,99 @@
+"""The debate list's import page and export action, added to the debates admin.
+
+They live here, not in ``debates``, because the record format also covers reports:
+``debates`` must not depend on ``reports``.
+"""
+
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from debates.admin import DebateAdmin
+from debates.models import Debate
+
+from .errors import RecordError
+from .exporter import export_record
+from .importer import import_record
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Debate record file"), help_text=_("JSON in the debate record format.")
+    )
+
+
+class RecordDebateAdmin(DebateAdmin):
+    change_list_template = "admin/debates/debate/change_list.html"
+    actions = [*DebateAdmin.actions, "export_selected"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="debates_debate_import"), *super().get_urls()]
+
+    def has_import_permission(self, request):
+        # An import creates and changes debates.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import debates"),
+        }
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                context["summary"] = import_record(upload.read(), user=request.user)
+                context["filename"] = upload.name
+                form = ImportForm()
+            except RecordError as error:
+                context["errors"] = error.errors
+        context["form"] = form
+        return TemplateResponse(request, "admin/debates/debate/import.html", context)
+
+    @admin.action(
+        description=_("Export selected debates (staff only: holds withheld names)"),
+        permissions=["view"],
+    )
+    def export_selected(self, request, queryset):
+        out = io.StringIO()
+        summary = export_record(out, list(queryset.values_list("slug", flat=True)))
+        if summary.withheld:
+            self.message_user(
+                request,
+                ngettext(
+                    "The export holds the name of %(count)d participant whose name is "
+                    "withheld from the public. It is for staff only.",
+                    "The export holds the names of %(count)d participants whose names are "
+                    "withheld from the public. It is for staff only.",
+                    summary.withheld,
+                )
+                % {"count": summary.withheld},
+                messages.WARNING,
+            )
+        response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
+        filename = f"debates-{timezone.localdate().isoformat()}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+admin.site.unregister(Debate)
+admin.site.register(Debate, RecordDebateAdmin)
