@@ -7,6 +7,8 @@ what needs the database (references, provinces, upserts) is the importer's job.
 """
 
 import datetime
+import decimal
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -100,7 +102,8 @@ class Key:
     omit_default: bool = True
     choices: type | None = None
     schema: "Schema | None" = None
-    # The model field whose validators (length, language tag) the value must pass.
+    # The model column the value is stored in; the value must pass its validators
+    # (length, language tag). References and nested objects are mapped by the importer.
     field: str | None = None
 
 
@@ -121,7 +124,7 @@ POSITION = Schema(
     (
         Key("slug", SLUG, required=True),
         Key("label", required=True, field="label"),
-        Key("stance", CHOICE, required=True, choices=Stance),
+        Key("stance", CHOICE, required=True, choices=Stance, field="stance"),
     ),
 )
 
@@ -132,8 +135,8 @@ PROGRAMME = Schema(
         Key("slug", SLUG, required=True),
         Key("name", required=True, field="name"),
         Key("description", default="", field="description"),
-        Key("started_on", DATE),
-        Key("ended_on", DATE),
+        Key("started_on", DATE, field="started_on"),
+        Key("ended_on", DATE, field="ended_on"),
     ),
 )
 
@@ -158,8 +161,15 @@ PARTICIPANT = Schema(
         Key("role", default="", field="role"),
         Key("organisation", default="", field="organisation"),
         Key("province", CODE),
-        Key("gender", CHOICE, default="", choices=Gender),
-        Key("attribution", CHOICE, required=True, choices=Attribution, omit_default=False),
+        Key("gender", CHOICE, default="", choices=Gender, field="gender"),
+        Key(
+            "attribution",
+            CHOICE,
+            required=True,
+            choices=Attribution,
+            omit_default=False,
+            field="attribution",
+        ),
     ),
 )
 
@@ -176,10 +186,10 @@ STATEMENT = Schema(
     "statement",
     Statement,
     (
-        Key("key", SLUG),
+        Key("key", SLUG, field="key"),
         Key("speaker", SLUG),
         Key("position", SLUG),
-        Key("kind", CHOICE, required=True, choices=Kind),
+        Key("kind", CHOICE, required=True, choices=Kind, field="kind"),
         Key("text", required=True, field="text"),
         Key("original_text", default="", field="original_text"),
         Key("original_language", default="", field="original_language"),
@@ -193,8 +203,14 @@ DEBATE = Schema(
         Key("slug", SLUG, required=True),
         Key("title", required=True, field="title"),
         Key("province", CODE, required=True),
-        Key("held_on", DATE, required=True),
-        Key("held_on_precision", CHOICE, default=DatePrecision.DAY, choices=DatePrecision),
+        Key("held_on", DATE, required=True, field="held_on"),
+        Key(
+            "held_on_precision",
+            CHOICE,
+            default=DatePrecision.DAY,
+            choices=DatePrecision,
+            field="held_on_precision",
+        ),
         Key("programme", SLUG),
         Key("topic", SLUG),
         Key("district", default="", field="district"),
@@ -202,7 +218,14 @@ DEBATE = Schema(
         Key("moderator", SLUG),
         Key("attendance", OBJECT, schema=ATTENDANCE),
         Key("summary", default="", field="summary"),
-        Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
+        Key(
+            "status",
+            CHOICE,
+            default=Status.DRAFT,
+            omit_default=False,
+            choices=Status,
+            field="status",
+        ),
         Key("statements", LIST, default=(), schema=STATEMENT),
     ),
 )
@@ -217,8 +240,15 @@ REPORT = Schema(
         Key("body", required=True, field="body"),
         Key("byline", default="", field="byline"),
         Key("programme", SLUG),
-        Key("published_on", DATE),
-        Key("status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status),
+        Key("published_on", DATE, field="published_on"),
+        Key(
+            "status",
+            CHOICE,
+            default=Status.DRAFT,
+            omit_default=False,
+            choices=Status,
+            field="status",
+        ),
         Key("debates", LIST, default=()),
         Key("quotes", LIST, default=()),
     ),
@@ -235,18 +265,51 @@ LISTS = (
 TOP_KEYS = ("format", *(name for name, _schema in LISTS))
 
 
-def _type_name(value):
+def type_name(value):
     if value is None:
         return _("null")
     if isinstance(value, bool):
         return _("true/false")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | decimal.Decimal):
         return _("a number")
     if isinstance(value, str):
         return _("text")
     if isinstance(value, list):
         return _("a list")
     return _("an object")
+
+
+def type_name_of_event(event, value):
+    """``type_name`` of a value the streaming parser announces with ``event``."""
+    return type_name(
+        {"start_array": [], "start_map": {}, "null": None, "boolean": True}.get(event, value)
+    )
+
+
+# Text quoted in an error message is cut short and shows control characters escaped.
+SHOWN_LENGTH = 60
+
+
+def printable(text):
+    if len(text) > SHOWN_LENGTH:
+        text = text[:SHOWN_LENGTH] + "…"
+    if text.isprintable():
+        return text
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def show(value):
+    """A value from the file as an error message quotes it."""
+    if isinstance(value, str):
+        return f"'{printable(value)}'"
+    if isinstance(value, decimal.Decimal):
+        return printable(str(value))
+    return printable(json.dumps(value))
+
+
+def show_key(name):
+    """An object key from the file, as part of a place such as ``debates[0].x``."""
+    return printable(name)
 
 
 def _first_message(error):
@@ -269,12 +332,12 @@ class Checker:
 
     def check_object(self, data, schema, path):
         if not isinstance(data, dict):
-            self.error(path, _("expected an object, got %(type)s") % {"type": _type_name(data)})
+            self.error(path, _("expected an object, got %(type)s") % {"type": type_name(data)})
             return None
         known = schema.by_name
         for name in data:
             if name not in known:
-                self.error(f"{path}.{name}", _("unknown key"))
+                self.error(f"{path}.{show_key(name)}", _("unknown key"))
         values = {}
         for key in schema.keys:
             where = f"{path}.{key.name}"
@@ -296,7 +359,7 @@ class Checker:
             return self.check_object(raw, key.schema, where) or _INVALID
         if key.kind == LIST:
             if not isinstance(raw, list):
-                self.error(where, _("expected a list, got %(type)s") % {"type": _type_name(raw)})
+                self.error(where, _("expected a list, got %(type)s") % {"type": type_name(raw)})
                 return _INVALID
             if key.schema is not None:
                 return [
@@ -311,7 +374,7 @@ class Checker:
         if key.kind == COUNT:
             if isinstance(raw, bool) or not isinstance(raw, int):
                 self.error(
-                    where, _("expected a whole number, got %(type)s") % {"type": _type_name(raw)}
+                    where, _("expected a whole number, got %(type)s") % {"type": type_name(raw)}
                 )
                 return _INVALID
             if raw < 0:
@@ -319,7 +382,11 @@ class Checker:
                 return _INVALID
             return self._validate(raw, key, schema, where)
         if not isinstance(raw, str):
-            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
+            self.error(where, _("expected text, got %(type)s") % {"type": type_name(raw)})
+            return _INVALID
+        if "\x00" in raw:
+            # PostgreSQL cannot store it; SQLite could, and its export would not load.
+            self.error(where, _("must not contain a NUL character (\\u0000)"))
             return _INVALID
         if key.kind == SLUG:
             return self._check_slug(raw, where)
@@ -330,8 +397,8 @@ class Checker:
                 allowed = ", ".join(f"'{choice}'" for choice in key.choices.values)
                 self.error(
                     where,
-                    _("must be one of %(allowed)s, got '%(value)s'")
-                    % {"allowed": allowed, "value": raw},
+                    _("must be one of %(allowed)s, got %(value)s")
+                    % {"allowed": allowed, "value": show(raw)},
                 )
                 return _INVALID
             return raw
@@ -354,14 +421,14 @@ class Checker:
 
     def _check_slug(self, raw, where):
         if not isinstance(raw, str):
-            self.error(where, _("expected text, got %(type)s") % {"type": _type_name(raw)})
+            self.error(where, _("expected text, got %(type)s") % {"type": type_name(raw)})
             return _INVALID
         try:
             slug_validator(raw)
         except ValidationError as error:
             self.error(
                 where,
-                _("%(rule)s Got '%(value)s'.") % {"rule": _first_message(error), "value": raw},
+                _("%(rule)s Got %(value)s.") % {"rule": _first_message(error), "value": show(raw)},
             )
             return _INVALID
         return raw
@@ -372,7 +439,9 @@ class Checker:
                 raise ValueError
             return datetime.date.fromisoformat(raw)
         except ValueError:
-            self.error(where, _("expected a date as YYYY-MM-DD, got '%(value)s'") % {"value": raw})
+            self.error(
+                where, _("expected a date as YYYY-MM-DD, got %(value)s") % {"value": show(raw)}
+            )
             return _INVALID
 
 

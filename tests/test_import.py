@@ -107,9 +107,10 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(seed):
 def test_a_second_import_of_the_seed_only_reads(seed, django_assert_num_queries):
     load(seed)
     # A savepoint and its release around one read per table: provinces, programmes,
-    # topics, participants, debates, reports, positions, statements of the file's debates,
-    # statements by key, featured quotes and the report's debates. No writes.
-    with django_assert_num_queries(13):
+    # topics, participants, reports, debates, positions, the statements reports feature,
+    # statements of the file's debates, statements by key, featured quotes and the
+    # report's debates. No writes.
+    with django_assert_num_queries(14):
         load(seed)
 
 
@@ -472,10 +473,11 @@ def test_more_women_than_the_attendance_is_refused(imported):
 def test_duplicate_slugs_in_the_file_are_refused(imported):
     imported["participants"].append(dict(imported["participants"][0], name="Someone else"))
     imported["topics"][0]["positions"].append(imported["topics"][0]["positions"][0])
+    # Errors come in the file's order: lists in the format's order, objects in theirs.
     assert rejected(imported) == [
-        "participants[6].slug: duplicate slug 'khosh-mohammad-nasratyar' (also participants[0])",
         "topics[0].positions[4].slug: duplicate slug 'threat-to-region' "
         "(also topics[0].positions[0])",
+        "participants[6].slug: duplicate slug 'khosh-mohammad-nasratyar' (also participants[0])",
     ]
 
 

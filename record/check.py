@@ -1,0 +1,591 @@
+"""Phase 2 of an import: check the streamed file against itself and the database.
+
+``check(source, outline)`` returns a ``Plan`` whose ``errors`` list every problem, each
+with its place in the file. Programmes, topics, participants and reports are kept in
+memory (they are few); debates are read in batches, each batch's rows fetched with one
+query a table, and only the plan of their statements is kept.
+"""
+
+from array import array
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from debates.models import Debate, Participant, Position, Programme, Province, Statement, Topic
+from reports.models import FeaturedQuote, Report, featured_quote_problem
+
+from . import parse, schema
+from .exporter import synthetic_key
+from .plan import NEW, DebatePlan, Plan, Upsert
+from .schema import (
+    DEBATE_FIELDS,
+    PARTICIPANT_FIELDS,
+    POSITION_FIELDS,
+    PROGRAMME_FIELDS,
+    REPORT_FIELDS,
+    STATEMENT_FIELDS,
+    TOPIC_FIELDS,
+)
+
+# Slugs per IN (...) lookup; SQLite allows a few thousand parameters at most.
+CHUNK = 900
+# Statements per batch of debates checked together.
+BATCH_STATEMENTS = 5000
+
+MISSING = {
+    "programmes": lambda: _("no programme '%(slug)s'"),
+    "topics": lambda: _("no topic '%(slug)s'"),
+    "participants": lambda: _("no participant '%(slug)s'"),
+    "debates": lambda: _("no debate '%(slug)s'"),
+}
+
+_ROW_FIELDS = {
+    "programmes": (Programme, PROGRAMME_FIELDS),
+    "topics": (Topic, TOPIC_FIELDS),
+    "participants": (Participant, PARTICIPANT_FIELDS),
+    "debates": (Debate, DEBATE_FIELDS),
+    "reports": (Report, REPORT_FIELDS),
+}
+_KEY_ROW = [
+    "id",
+    *STATEMENT_FIELDS,
+    "debate__slug",
+    "debate__title",
+    "debate__status",
+]
+
+
+def rows(queryset, field_name, values, fields):
+    """Rows of ``queryset`` whose ``field_name`` is in ``values``, by that value."""
+    return {row[field_name]: row for row in rows_multi(queryset, field_name, values, fields)}
+
+
+def rows_multi(queryset, field_name, values, fields):
+    """Every row of ``queryset`` whose ``field_name`` is in ``values`` (several per value)."""
+    values = sorted({value for value in values if value is not None})
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        yield from queryset.filter(**{f"{field_name}__in": chunk}).order_by().values(*fields)
+
+
+def statement_columns(plan, values, debate_id, topic_id, order):
+    """The Statement columns of checked statement ``values``; ids may be NEW."""
+    position = values["position"]
+    columns = {
+        key.field: values[key.name] for key in schema.STATEMENT.keys if key.field is not None
+    }
+    columns.update(
+        debate_id=debate_id,
+        order=order,
+        speaker_id=plan.id_of("participants", values["speaker"]),
+        position_id=None if position is None else plan.position_id(topic_id, position),
+    )
+    return columns
+
+
+def record_columns(item_schema, values):
+    """The model columns of ``values`` that map one to one to a key of ``item_schema``."""
+    return {
+        key.field: values[key.name]
+        for key in item_schema.keys
+        if key.field is not None and key.kind not in (schema.LIST, schema.OBJECT)
+    }
+
+
+class Checker:
+    def __init__(self, source, outline):
+        self.source = source
+        self.plan = Plan()
+        self.plan.statement_count = outline.statements
+        self.structure = schema.Checker(self.plan.errors)
+        self.lists = outline.lists
+        # Slugs already looked up in the database, by kind (found or not).
+        self.asked = defaultdict(set)
+
+    def error(self, path, message):
+        self.plan.error(path, message)
+
+    def run(self, progress=None):
+        plan = self.plan
+        plan.provinces = dict(Province.objects.values_list("code", "id"))
+        plan.existing = {kind: {} for kind in _ROW_FIELDS}
+        for name in ("programmes", "topics", "participants", "reports"):
+            self._read_list(name)
+        self.debate_slugs = self._debate_slugs()
+        self._load()
+        self._check_programmes()
+        self._check_topics()
+        self._check_participants()
+        self._check_debates(progress)
+        self._check_stale_statements()
+        self._check_stale_positions()
+        self._check_reports()
+        return plan
+
+    # The lists kept in memory ----------------------------------------------------
+
+    def _items(self, name):
+        return parse.items(self.source, name) if name in self.lists else ()
+
+    def _read_list(self, name):
+        item_schema = dict(schema.LISTS)[name]
+        by_slug = getattr(self.plan, name)
+        for index, item in enumerate(self._items(name)):
+            values = self.structure.check_object(item, item_schema, f"{name}[{index}]")
+            if values is None:
+                continue
+            self._claim(name, by_slug, index, values, Upsert)
+
+    def _claim(self, name, by_slug, index, values, kind):
+        slug = values.get("slug")
+        if slug is None:
+            return None
+        if slug in by_slug:
+            self.error(
+                f"{name}[{index}].slug",
+                _("duplicate slug '%(slug)s' (also %(other)s)")
+                % {"slug": slug, "other": f"{name}[{by_slug[slug].index}]"},
+            )
+            return None
+        by_slug[slug] = kind(index, slug, values)
+        return by_slug[slug]
+
+    def _debate_slugs(self):
+        """The slug of each debate of the file, by index: a first, cheap pass."""
+        if "debates" not in self.lists:
+            return {}
+        slugs = {}
+        for index, item in enumerate(parse.items(self.source, "debates")):
+            slug = item.get("slug") if isinstance(item, dict) else None
+            if isinstance(slug, str):
+                slugs.setdefault(slug, index)
+        return slugs
+
+    def _load(self):
+        plan = self.plan
+        refs = defaultdict(set)
+        for report in plan.reports.values():
+            refs["programmes"].add(report.values.get("programme"))
+            refs["debates"].update(report.values.get("debates") or ())
+        self._fetch("programmes", [*plan.programmes, *refs["programmes"]])
+        self._fetch("topics", plan.topics)
+        self._fetch("participants", plan.participants)
+        self._fetch("reports", plan.reports)
+        self._fetch("debates", refs["debates"])
+        for name in ("programmes", "topics", "participants", "reports"):
+            for upsert in getattr(plan, name).values():
+                upsert.row = plan.existing[name].get(upsert.slug)
+        self._fetch_positions(row["id"] for row in plan.existing["topics"].values())
+        # Statements the file's reports feature that are already in the database.
+        self.quoted_keys = {
+            key for report in plan.reports.values() for key in report.values.get("quotes") or ()
+        }
+        self.db_quoted = rows(Statement.objects, "key", self.quoted_keys, _KEY_ROW)
+        # Statements of the file's debates that reports feature: key -> (debate, text).
+        self.file_quoted = {}
+        self.file_keys = {}  # statement key -> its place, for duplicates
+        self.unchecked_debates = set()
+
+    def _fetch(self, kind, slugs):
+        """Read the rows of ``kind`` named by ``slugs`` not read before."""
+        asked = self.asked[kind]
+        wanted = {slug for slug in slugs if slug is not None and slug not in asked}
+        if not wanted:
+            return
+        asked.update(wanted)
+        model, fields = _ROW_FIELDS[kind]
+        self.plan.existing[kind].update(
+            rows(model.objects, "slug", wanted, ["id", "slug", *fields])
+        )
+
+    def _fetch_positions(self, topic_ids):
+        topic_ids = [pk for pk in topic_ids if pk not in self.plan.positions]
+        for pk in topic_ids:
+            self.plan.positions[pk] = {}
+        for row in rows_multi(
+            Position.objects, "topic_id", topic_ids, ["id", "slug", *POSITION_FIELDS]
+        ):
+            self.plan.positions[row["topic_id"]][row["slug"]] = row
+
+    # Programmes, topics, participants ---------------------------------------------
+
+    def _check_programmes(self):
+        for upsert in self.plan.programmes.values():
+            values = upsert.values
+            try:
+                Programme(
+                    started_on=values.get("started_on"), ended_on=values.get("ended_on")
+                ).clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.error(f"programmes[{upsert.index}].{name}", messages[0])
+
+    def _check_topics(self):
+        plan = self.plan
+        # Slugs of each file topic's positions after the import (None: not checkable).
+        self.positions_of = {}
+        for upsert in plan.topics.values():
+            index, values = upsert.index, upsert.values
+            seen = {}
+            for number, position in enumerate(values.get("positions") or []):
+                if not position or "slug" not in position:
+                    continue
+                if position["slug"] in seen:
+                    self.error(
+                        f"topics[{index}].positions[{number}].slug",
+                        _("duplicate slug '%(slug)s' (also %(other)s)")
+                        % {
+                            "slug": position["slug"],
+                            "other": f"topics[{index}].positions[{seen[position['slug']]}]",
+                        },
+                    )
+                seen.setdefault(position["slug"], number)
+            if "positions" not in values:
+                self.positions_of[upsert.slug] = None
+                continue
+            self.positions_of[upsert.slug] = set(seen)
+            if upsert.row is not None:
+                for slug, row in plan.positions[upsert.row["id"]].items():
+                    if slug not in seen:
+                        plan.stale_positions.append((index, row))
+
+    def _check_participants(self):
+        for upsert in self.plan.participants.values():
+            self._check_province(upsert.values, f"participants[{upsert.index}]")
+
+    def _check_province(self, values, path):
+        code = values.get("province")
+        if code is not None and code not in self.plan.provinces:
+            self.error(f"{path}.province", _("no province '%(code)s'") % {"code": code})
+
+    def _check_reference(self, values, key, kind, path):
+        slug = values.get(key)
+        if slug is not None and not self.plan.exists(kind, slug):
+            self.error(f"{path}.{key}", MISSING[kind]() % {"slug": slug})
+
+    # Debates, in batches ---------------------------------------------------------
+
+    def _check_debates(self, progress):
+        batch, size = [], 0
+        for index, item in enumerate(self._items("debates")):
+            path = f"debates[{index}]"
+            values = self.structure.check_object(item, schema.DEBATE, path)
+            del item
+            if values is None:
+                continue
+            batch.append((index, values))
+            size += len(values.get("statements") or ())
+            if size >= BATCH_STATEMENTS:
+                self._check_batch(batch)
+                if progress:
+                    progress.advance(size)
+                batch, size = [], 0
+        if batch:
+            self._check_batch(batch)
+            if progress:
+                progress.advance(size)
+        for statement_id in self.plan.moved:
+            self.plan.stale_statements.pop(statement_id, None)
+
+    def _check_batch(self, batch):
+        plan = self.plan
+        refs = defaultdict(set)
+        keys = set()
+        for _index, values in batch:
+            refs["programmes"].add(values.get("programme"))
+            refs["topics"].add(values.get("topic"))
+            refs["participants"].add(values.get("moderator"))
+            refs["debates"].add(values.get("slug"))
+            for statement in values.get("statements") or ():
+                if statement:
+                    refs["participants"].add(statement.get("speaker"))
+                    keys.add(statement.get("key"))
+        for kind, slugs in refs.items():
+            self._fetch(kind, slugs)
+        self._fetch_positions(
+            plan.existing["topics"][slug]["id"]
+            for slug in refs["topics"]
+            if slug in plan.existing["topics"]
+        )
+        existing_ids = [
+            plan.existing["debates"][values["slug"]]["id"]
+            for index, values in batch
+            if values.get("slug") in plan.existing["debates"]
+            and self.debate_slugs.get(values["slug"]) == index
+        ]
+        existing_statements = defaultdict(list)
+        for row in rows_multi(
+            Statement.objects, "debate_id", existing_ids, ["id", *STATEMENT_FIELDS]
+        ):
+            existing_statements[row["debate_id"]].append(row)
+        for statements in existing_statements.values():
+            statements.sort(key=lambda row: (row["order"], row["id"]))
+        db_keys = rows(Statement.objects, "key", keys, _KEY_ROW)
+        for index, values in batch:
+            debate = self._claim("debates", plan.debates, index, values, DebatePlan)
+            if debate is not None:
+                debate.row = plan.existing["debates"].get(debate.slug)
+            self._check_debate(index, values, debate, existing_statements, db_keys)
+            # The statements themselves are read again from the file when written.
+            values.pop("statements", None)
+
+    def _check_debate(self, index, values, debate, existing_statements, db_keys):
+        path = f"debates[{index}]"
+        self._check_province(values, path)
+        self._check_reference(values, "programme", "programmes", path)
+        self._check_reference(values, "topic", "topics", path)
+        self._check_reference(values, "moderator", "participants", path)
+        attendance = values.get("attendance") or {}
+        try:
+            Debate(
+                attendance_total=attendance.get("total"),
+                attendance_women=attendance.get("women"),
+            ).clean()
+        except ValidationError as error:
+            self.error(f"{path}.attendance.women", error.message_dict["attendance_women"][0])
+        self._check_statements(index, values, debate, existing_statements, db_keys)
+
+    def _positions_of(self, topic):
+        if topic in self.positions_of:
+            return self.positions_of[topic]
+        row = self.plan.existing["topics"].get(topic)
+        return set(self.plan.positions[row["id"]]) if row else set()
+
+    def _check_statements(self, index, values, debate, existing_statements, db_keys):
+        plan = self.plan
+        path = f"debates[{index}]"
+        topic = values.get("topic")
+        positions = self._positions_of(topic)
+        topic_known = plan.exists("topics", topic)
+        statements = values.get("statements")
+        if statements is None:
+            # Not a list, and reported: the debate's statements are left out of the checks.
+            self.unchecked_debates.add(values.get("slug"))
+            return
+        row = debate.row if debate is not None else None
+        existing = existing_statements.get(row["id"], []) if row else []
+        by_key = {r["key"]: r for r in existing if r["key"]}
+        # The exporter names a featured statement without a key by its id: the file's key
+        # then matches that statement, which takes the key.
+        file_keys = {s.get("key") for s in statements if s}
+        for r in existing:
+            if not r["key"] and synthetic_key(r["id"]) in file_keys:
+                by_key[synthetic_key(r["id"])] = r
+        claimed = {r["id"] for r in by_key.values()}
+        keyless = iter([r for r in existing if r["id"] not in claimed])
+        debate_id = NEW if row is None else row["id"]
+        topic_id = plan.id_of("topics", topic)
+        ids = array("q")
+        for number, statement in enumerate(statements):
+            where = f"{path}.statements[{number}]"
+            if not statement:
+                ids.append(0)
+                continue
+            self._check_reference(statement, "speaker", "participants", where)
+            position = statement.get("position")
+            if position is not None:
+                if topic is None:
+                    self.error(
+                        f"{where}.position",
+                        _("the debate has no topic, so it has no position '%(position)s'")
+                        % {"position": position},
+                    )
+                elif positions is not None and position not in positions and topic_known:
+                    self.error(
+                        f"{where}.position",
+                        _("no position '%(position)s' in topic '%(topic)s'")
+                        % {"position": position, "topic": topic},
+                    )
+            if statement.get("original_text") and not statement.get("original_language"):
+                self.error(
+                    f"{where}.original_language", _("Give the language of the original text.")
+                )
+            key = statement.get("key")
+            match = self._match(key, where, values, statement, by_key, keyless, db_keys)
+            ids.append(0 if match is None else match["id"])
+            if key in self.quoted_keys and match is not None:
+                plan.quoted_ids[key] = match["id"]
+            if match is not None and debate is not None:
+                try:
+                    columns = statement_columns(plan, statement, debate_id, topic_id, number)
+                except KeyError:
+                    continue  # a value with an error: nothing is written anyway
+                if any(value == NEW for value in columns.values()) or any(
+                    columns[name] != match[name] for name in columns
+                ):
+                    debate.changed_statements.add(number)
+        if debate is not None:
+            debate.statement_ids = ids
+        for r in (*by_key.values(), *keyless):
+            plan.stale_statements[r["id"]] = (f"{path}.statements", r["key"])
+
+    def _match(self, key, where, debate_values, statement, by_key, keyless, db_keys):
+        """The existing statement this statement of the file becomes, if any."""
+        if key is None:
+            return next(keyless, None)
+        if key in self.file_keys:
+            self.error(
+                f"{where}.key",
+                _("duplicate key '%(key)s' (also %(other)s)")
+                % {"key": key, "other": self.file_keys[key]},
+            )
+            return None
+        self.file_keys[key] = where
+        if key in self.quoted_keys:
+            self.file_quoted[key] = (debate_values, statement.get("text", ""))
+        row = by_key.pop(key, None)
+        if row is not None:
+            return row
+        if key not in db_keys:
+            return None
+        other = db_keys[key]
+        if other["debate__slug"] in self.debate_slugs:
+            # Its debate is in the file too, without it: the statement moves here.
+            self.plan.moved[other["id"]] = (where, key)
+            return other
+        self.error(
+            f"{where}.key",
+            _("'%(key)s' is the key of a statement of debate '%(debate)s'")
+            % {"key": key, "debate": other["debate__slug"]},
+        )
+        return None
+
+    # What the file drops ---------------------------------------------------------
+
+    def _check_stale_statements(self):
+        plan = self.plan
+        if not plan.stale_statements and not plan.moved:
+            return
+        for quote in rows_multi(
+            FeaturedQuote.objects,
+            "statement_id",
+            [*plan.stale_statements, *plan.moved],
+            ["statement_id", "report__slug"],
+        ):
+            # A report in the file gets the quotes the file gives it.
+            if quote["report__slug"] in plan.reports:
+                continue
+            if quote["statement_id"] in plan.moved:
+                where, key = plan.moved[quote["statement_id"]]
+                self.error(
+                    f"{where}.key",
+                    _(
+                        "statement '%(key)s' moves to this debate, "
+                        "but report '%(report)s' features it"
+                    )
+                    % {"key": key, "report": quote["report__slug"]},
+                )
+                continue
+            path, key = plan.stale_statements[quote["statement_id"]]
+            name = f"'{key}'" if key else _("number %(id)d") % {"id": quote["statement_id"]}
+            self.error(
+                path,
+                _(
+                    "statement %(statement)s is no longer listed, "
+                    "but report '%(report)s' features it"
+                )
+                % {"statement": name, "report": quote["report__slug"]},
+            )
+
+    def _check_stale_positions(self):
+        plan = self.plan
+        if not plan.stale_positions:
+            return
+        ids = {row["id"]: (index, row) for index, row in plan.stale_positions}
+        file_debate_ids = {
+            debate.row["id"] for debate in plan.debates.values() if debate.row is not None
+        }
+        users = defaultdict(set)
+        for row in rows_multi(
+            Statement.objects, "position_id", ids, ["position_id", "debate_id", "debate__slug"]
+        ):
+            # Statements of the file's debates take the positions the file gives them.
+            if row["debate_id"] not in file_debate_ids:
+                users[row["position_id"]].add(row["debate__slug"])
+        for position_id, debates in sorted(users.items()):
+            index, row = ids[position_id]
+            self.error(
+                f"topics[{index}].positions",
+                _(
+                    "position '%(position)s' is no longer listed, "
+                    "but statements of %(debates)s take it"
+                )
+                % {
+                    "position": row["slug"],
+                    "debates": ", ".join(
+                        _("debate '%(slug)s'") % {"slug": slug} for slug in sorted(debates)
+                    ),
+                },
+            )
+
+    # Reports ---------------------------------------------------------------------
+
+    def _check_reports(self):
+        for upsert in sorted(self.plan.reports.values(), key=lambda upsert: upsert.index):
+            self._check_report(upsert.index, upsert.values)
+
+    def _check_report(self, index, values):
+        path = f"reports[{index}]"
+        self._check_reference(values, "programme", "programmes", path)
+        debate_slugs = set()
+        for number, slug in enumerate(values.get("debates") or []):
+            if slug is None:
+                continue
+            if slug in debate_slugs:
+                self.error(
+                    f"{path}.debates[{number}]",
+                    _("debate '%(slug)s' is listed twice") % {"slug": slug},
+                )
+            elif not self.plan.exists("debates", slug):
+                self.error(f"{path}.debates[{number}]", MISSING["debates"]() % {"slug": slug})
+            debate_slugs.add(slug)
+        status = values.get("status")
+        keys = set()
+        for number, key in enumerate(values.get("quotes") or []):
+            if key is None:
+                continue
+            where = f"{path}.quotes[{number}]"
+            if key in keys:
+                self.error(where, _("statement '%(key)s' is listed twice") % {"key": key})
+                continue
+            keys.add(key)
+            statement = self._quoted_statement(key)
+            if statement is _UNCHECKED:
+                continue
+            if statement is None:
+                self.error(where, _("no statement with key '%(key)s'") % {"key": key})
+                continue
+            problem = featured_quote_problem(statement, debate_slugs, status)
+            if problem:
+                self.error(where, str(problem))
+
+    def _quoted_statement(self, key):
+        """The statement ``key`` names as it will be after the import, debate by slug."""
+        if key in self.file_quoted:
+            debate, text = self.file_quoted[key]
+            slug, title, status = debate.get("slug"), debate.get("title"), debate.get("status")
+        elif key in self.db_quoted:
+            row = self.db_quoted[key]
+            if row["debate__slug"] in self.unchecked_debates:
+                return _UNCHECKED
+            if row["debate__slug"] in self.debate_slugs:
+                return None  # its debate is in the file, which no longer lists it
+            slug, title, status = row["debate__slug"], row["debate__title"], row["debate__status"]
+            text = row["text"]
+            self.plan.quoted_ids[key] = row["id"]
+        else:
+            return None
+        # Debates go by slug here: a debate of the file may not have an id yet.
+        statement = Statement(text=text)
+        statement.debate = Debate(pk=slug, title=title, status=status)
+        return statement
+
+
+# A quoted statement of a debate whose statements could not be checked.
+_UNCHECKED = object()
+
+
+def check(source, outline, progress=None):
+    """The Plan for the file ``source``, whose first pass gave ``outline``."""
+    return Checker(source, outline).run(progress)

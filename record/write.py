@@ -1,0 +1,312 @@
+"""Phase 3 of an import: carry out a checked Plan, with bulk writes only.
+
+Objects are created and updated kind by kind, each created object's id entered in the
+plan so that what refers to it can be written; statements are read from the file a
+second time, debate by debate, and only those the plan creates or changes are written.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from debates.models import Debate, Participant, Position, Programme, Statement, Topic
+from reports.models import FeaturedQuote, Report
+
+from . import parse, schema
+from .check import CHUNK, record_columns, rows_multi, statement_columns
+from .exporter import synthetic_key
+from .schema import POSITION_FIELDS, STATEMENT_FIELDS
+
+BATCH = 2000
+
+KINDS = ["programmes", "topics", "positions", "participants", "debates", "statements", "reports"]
+
+
+@dataclass
+class Summary:
+    """What an import created, updated and deleted, by kind (programmes, debates, ...)."""
+
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    def totals(self):
+        return sum(self.created.values()), sum(self.updated.values()), sum(self.deleted.values())
+
+    def lines(self):
+        lines = []
+        for kind in KINDS:
+            counts = (self.created[kind], self.updated[kind], self.deleted[kind])
+            if any(counts):
+                lines.append(
+                    _("%(kind)s: %(created)d created, %(updated)d updated, %(deleted)d deleted")
+                    % {
+                        "kind": kind,
+                        "created": counts[0],
+                        "updated": counts[1],
+                        "deleted": counts[2],
+                    }
+                )
+        created, updated, deleted = self.totals()
+        lines.append(
+            _("%(created)d created, %(updated)d updated, %(deleted)d deleted")
+            % {"created": created, "updated": updated, "deleted": deleted}
+        )
+        return lines
+
+    def __str__(self):
+        return "\n".join(self.lines())
+
+
+class Writer:
+    def __init__(self, source, plan, progress=None):
+        self.source = source
+        self.plan = plan
+        self.progress = progress
+        self.summary = Summary()
+        self.updated = {}
+        # Tables written, for ANALYZE.
+        self.tables = set()
+
+    def run(self):
+        plan = self.plan
+        self._upsert("programmes", Programme, schema.PROGRAMME, self._plain)
+        self._upsert("topics", Topic, schema.TOPIC, self._plain)
+        self._write_positions()
+        self._upsert("participants", Participant, schema.PARTICIPANT, self._participant)
+        self._upsert("debates", Debate, schema.DEBATE, self._debate, stamp=True)
+        self._clear_changed_quotes()
+        self._delete_stale_statements()
+        self._write_statements()
+        if plan.stale_positions:
+            Position.objects.filter(id__in=[row["id"] for _i, row in plan.stale_positions]).delete()
+            self.summary.deleted["positions"] += len(plan.stale_positions)
+            self.tables.add(Position)
+        self._upsert("reports", Report, schema.REPORT, self._report, stamp=True)
+        self._write_report_links()
+        return self.summary
+
+    # Objects kept in the plan ----------------------------------------------------
+
+    def _upsert(self, kind, model, item_schema, columns_of, stamp=False):
+        existing = self.plan.existing[kind]
+        to_create, to_update = [], []
+        now = timezone.now()
+        for slug, upsert in getattr(self.plan, kind).items():
+            columns = columns_of(item_schema, upsert.values)
+            if upsert.row is None:
+                to_create.append(model(slug=slug, **columns))
+            elif upsert.changed(columns):
+                obj = model(id=upsert.row["id"], slug=slug, **columns)
+                if stamp:
+                    obj.updated_at = now
+                to_update.append(obj)
+        for obj in model.objects.bulk_create(to_create, batch_size=BATCH):
+            existing[obj.slug] = {"id": obj.pk}
+        if to_update:
+            model.objects.bulk_update(
+                to_update,
+                [*columns, "updated_at"] if stamp else list(columns),
+                batch_size=BATCH,
+            )
+        if to_create or to_update:
+            self.tables.add(model)
+        self.summary.created[kind] += len(to_create)
+        self.summary.updated[kind] += len(to_update)
+        self.updated[kind] = {obj.slug for obj in to_update}
+
+    def _plain(self, item_schema, values):
+        return record_columns(item_schema, values)
+
+    def _participant(self, item_schema, values):
+        province = values["province"]
+        return {
+            **record_columns(item_schema, values),
+            "province_id": None if province is None else self.plan.provinces[province],
+        }
+
+    def _debate(self, item_schema, values):
+        plan = self.plan
+        attendance = values["attendance"] or {}
+        return {
+            **record_columns(item_schema, values),
+            **{
+                key.field: attendance.get(key.name)
+                for key in schema.ATTENDANCE.keys
+                if key.field is not None
+            },
+            "province_id": plan.provinces[values["province"]],
+            "programme_id": plan.id_of("programmes", values["programme"]),
+            "topic_id": plan.id_of("topics", values["topic"]),
+            "moderator_id": plan.id_of("participants", values["moderator"]),
+        }
+
+    def _report(self, item_schema, values):
+        return {
+            **record_columns(item_schema, values),
+            "programme_id": self.plan.id_of("programmes", values["programme"]),
+        }
+
+    def _write_positions(self):
+        plan = self.plan
+        to_create, to_update = [], []
+        for slug, upsert in plan.topics.items():
+            topic_id = plan.id_of("topics", slug)
+            existing = plan.positions.setdefault(topic_id, {})
+            for order, position in enumerate(upsert.values["positions"]):
+                columns = {
+                    "topic_id": topic_id,
+                    "label": position["label"],
+                    "stance": position["stance"],
+                    "order": order,
+                }
+                row = existing.get(position["slug"])
+                if row is None:
+                    to_create.append(Position(slug=position["slug"], **columns))
+                elif any(columns[name] != row[name] for name in POSITION_FIELDS):
+                    to_update.append(Position(id=row["id"], slug=position["slug"], **columns))
+        for position in Position.objects.bulk_create(to_create, batch_size=BATCH):
+            plan.positions[position.topic_id][position.slug] = {"id": position.pk}
+        Position.objects.bulk_update(to_update, POSITION_FIELDS, batch_size=BATCH)
+        if to_create or to_update:
+            self.tables.add(Position)
+        self.summary.created["positions"] += len(to_create)
+        self.summary.updated["positions"] += len(to_update)
+
+    # Statements, read again from the file ----------------------------------------
+
+    def _clear_changed_quotes(self):
+        """Remove the featured quotes of the file's reports whose quotes change.
+
+        Done before statements are deleted: a statement a report stops featuring may go.
+        """
+        plan = self.plan
+        existing = defaultdict(list)
+        report_ids = [upsert.row["id"] for upsert in plan.reports.values() if upsert.row]
+        for row in rows_multi(
+            FeaturedQuote.objects.order_by("order", "id"),
+            "report_id",
+            report_ids,
+            ["report_id", "statement__key", "statement_id", "order"],
+        ):
+            existing[row["report_id"]].append(row)
+        for slug, upsert in plan.reports.items():
+            if upsert.row is None:
+                continue
+            quotes = sorted(existing[upsert.row["id"]], key=lambda row: row["order"])
+            keys = [row["statement__key"] or synthetic_key(row["statement_id"]) for row in quotes]
+            if keys != upsert.values["quotes"]:
+                plan.quotes_changed.add(slug)
+        changed_ids = [plan.reports[slug].row["id"] for slug in plan.quotes_changed]
+        if changed_ids:
+            FeaturedQuote.objects.filter(report_id__in=changed_ids).delete()
+
+    def _delete_stale_statements(self):
+        stale = list(self.plan.stale_statements)
+        for start in range(0, len(stale), CHUNK):
+            Statement.objects.filter(id__in=stale[start : start + CHUNK]).delete()
+        if stale:
+            self.tables.add(Statement)
+        self.summary.deleted["statements"] += len(stale)
+
+    def _write_statements(self):
+        plan = self.plan
+        debates = {debate.index: debate for debate in plan.debates.values()}
+        if not any(debate.writes_statements for debate in debates.values()):
+            if self.progress:
+                self.progress.advance(plan.statement_count)
+            return
+        self.quoted = {key for report in plan.reports.values() for key in report.values["quotes"]}
+        structure = schema.Checker([])
+        to_create, to_update = [], []
+        for index, item in enumerate(parse.items(self.source, "debates")):
+            debate = debates.get(index)
+            statements = item.get("statements") or ()
+            if debate is None or not debate.writes_statements:
+                if self.progress:
+                    self.progress.advance(len(statements))
+                continue
+            debate_id = plan.id_of("debates", debate.slug)
+            topic_id = plan.id_of("topics", debate.values["topic"])
+            for number, statement in enumerate(statements):
+                existing_id = debate.statement_ids[number]
+                if existing_id and number not in debate.changed_statements:
+                    continue
+                values = structure.check_object(statement, schema.STATEMENT, "")
+                columns = statement_columns(plan, values, debate_id, topic_id, number)
+                if existing_id:
+                    to_update.append(Statement(id=existing_id, **columns))
+                else:
+                    to_create.append(Statement(**columns))
+            if len(to_create) >= BATCH:
+                self._create_statements(to_create)
+                to_create = []
+            if len(to_update) >= BATCH:
+                self._update_statements(to_update)
+                to_update = []
+            if self.progress:
+                self.progress.advance(len(statements))
+        self._create_statements(to_create)
+        self._update_statements(to_update)
+
+    def _create_statements(self, statements):
+        if not statements:
+            return
+        for statement in Statement.objects.bulk_create(statements, batch_size=BATCH):
+            if statement.key in self.quoted:
+                self.plan.quoted_ids[statement.key] = statement.pk
+        self.summary.created["statements"] += len(statements)
+        self.tables.add(Statement)
+
+    def _update_statements(self, statements):
+        if not statements:
+            return
+        Statement.objects.bulk_update(statements, STATEMENT_FIELDS, batch_size=BATCH)
+        self.summary.updated["statements"] += len(statements)
+        self.tables.add(Statement)
+
+    # Reports' debates and quotes -------------------------------------------------
+
+    def _write_report_links(self):
+        plan = self.plan
+        through = Report.debates.through
+        existing = defaultdict(set)
+        report_ids = [upsert.row["id"] for upsert in plan.reports.values() if upsert.row]
+        for row in rows_multi(through.objects, "report_id", report_ids, ["report_id", "debate_id"]):
+            existing[row["report_id"]].add(row["debate_id"])
+        links, quotes, changed = [], [], set()
+        for slug, upsert in plan.reports.items():
+            report_id = plan.id_of("reports", slug)
+            debate_ids = {plan.id_of("debates", s) for s in upsert.values["debates"]}
+            is_new = upsert.row is None
+            if debate_ids != existing[report_id]:
+                if not is_new:
+                    through.objects.filter(report_id=report_id).delete()
+                    changed.add(slug)
+                links.extend(through(report_id=report_id, debate_id=pk) for pk in debate_ids)
+            if is_new or slug in plan.quotes_changed:
+                changed.add(slug)
+                quotes.extend(
+                    FeaturedQuote(
+                        report_id=report_id, statement_id=plan.quoted_ids[key], order=order
+                    )
+                    for order, key in enumerate(upsert.values["quotes"])
+                )
+        through.objects.bulk_create(links, batch_size=BATCH)
+        FeaturedQuote.objects.bulk_create(quotes, batch_size=BATCH)
+        # A report whose debates or quotes changed is updated, even if its fields are not.
+        newly = {slug for slug in changed if plan.reports[slug].row} - self.updated["reports"]
+        if newly:
+            Report.objects.filter(id__in=[plan.reports[s].row["id"] for s in newly]).update(
+                updated_at=timezone.now()
+            )
+        self.summary.updated["reports"] += len(newly)
+
+
+def write(source, plan, progress=None):
+    """Carry out ``plan``; return (Summary, the models whose tables were written)."""
+    writer = Writer(source, plan, progress)
+    summary = writer.run()
+    return summary, writer.tables
