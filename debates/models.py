@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -21,6 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from . import attribution
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
+# Longest text staff may enter, in characters (admin and import alike): a statement is
+# what one speaker said at one turn, a summary or description a few paragraphs. Far
+# above real data, they keep one field from making a page or a feed megabytes long.
+STATEMENT_MAX_LENGTH = 20_000
+SUMMARY_MAX_LENGTH = 20_000
+DESCRIPTION_MAX_LENGTH = 20_000
+
 slug_validator = RegexValidator(
     re.compile(SLUG_PATTERN),
     _("Use 1 to 100 lowercase letters, digits and hyphens."),
@@ -76,7 +83,12 @@ class HasDebatesQuerySet(models.QuerySet):
 class Programme(models.Model):
     name = models.CharField(_("name"), max_length=300)
     slug = slug_field()
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
@@ -146,7 +158,12 @@ class Topic(models.Model):
     question = models.CharField(
         _("question"), max_length=500, blank=True, help_text=_("The motion, as a question.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
 
     objects = HasDebatesQuerySet.as_manager()
 
@@ -432,7 +449,12 @@ class Debate(models.Model):
     attendance_women = models.PositiveIntegerField(
         _("women attending"), null=True, blank=True, help_text=_("At most the attendance.")
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        max_length=SUMMARY_MAX_LENGTH,
+        validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)],
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -612,9 +634,18 @@ class Statement(models.Model):
         verbose_name=_("position"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    text = models.TextField(_("text"), help_text=_("In the site's main language."))
+    text = models.TextField(
+        _("text"),
+        max_length=STATEMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH)],
+        help_text=_("In the site's main language."),
+    )
     original_text = models.TextField(
-        _("original text"), blank=True, help_text=_("The words as spoken.")
+        _("original text"),
+        blank=True,
+        max_length=STATEMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(STATEMENT_MAX_LENGTH)],
+        help_text=_("The words as spoken."),
     )
     original_language = models.CharField(
         _("original language"),

@@ -4,12 +4,11 @@ They live here, not in ``debates``, because the record format also covers report
 ``debates`` must not depend on ``reports``.
 """
 
-import io
-
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -20,14 +19,25 @@ from debates.admin import DebateAdmin
 from debates.models import Debate
 
 from .errors import RecordError
-from .exporter import export_record
+from .exporter import ExportSummary, export_pieces, withheld_count
 from .importer import import_record
+from .parse import format_size, too_large_message
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Debate record file"), help_text=_("JSON in the debate record format.")
-    )
+    file = forms.FileField(label=_("Debate record file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "JSON in the debate record format, at most %(limit)s."
+        ) % {"limit": format_size(settings.IMPORT_MAX_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large_message(settings.IMPORT_MAX_BYTES))
+        return upload
 
 
 class RecordDebateAdmin(DebateAdmin):
@@ -61,7 +71,8 @@ class RecordDebateAdmin(DebateAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                context["summary"] = import_record(upload.read(), user=request.user)
+                # A web request does not wait for another import to finish.
+                context["summary"] = import_record(upload.file, user=request.user, wait=False)
                 context["filename"] = upload.name
                 form = ImportForm()
             except RecordError as error:
@@ -74,9 +85,9 @@ class RecordDebateAdmin(DebateAdmin):
         permissions=["view"],
     )
     def export_selected(self, request, queryset):
-        out = io.StringIO()
-        summary = export_record(out, list(queryset.values_list("slug", flat=True)))
-        if summary.withheld:
+        slugs = list(queryset.values_list("slug", flat=True))
+        withheld = withheld_count(slugs)
+        if withheld:
             self.message_user(
                 request,
                 ngettext(
@@ -84,12 +95,14 @@ class RecordDebateAdmin(DebateAdmin):
                     "withheld from the public. It is for staff only.",
                     "The export holds the names of %(count)d participants whose names are "
                     "withheld from the public. It is for staff only.",
-                    summary.withheld,
+                    withheld,
                 )
-                % {"count": summary.withheld},
+                % {"count": withheld},
                 messages.WARNING,
             )
-        response = HttpResponse(out.getvalue(), content_type="application/json; charset=utf-8")
+        # Streamed: the file is written as the database is read, whatever its size.
+        pieces = (piece.encode() for piece in export_pieces(ExportSummary(), slugs))
+        response = StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
         filename = f"debates-{timezone.localdate().isoformat()}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.functions import Collate
+from django.utils.translation import gettext as _
 
 from debates.models import (
     Attribution,
@@ -55,31 +56,40 @@ def synthetic_key(statement_id):
 
 
 class _Writer:
-    def __init__(self, out):
-        self.out = out
-        out.write('{\n  "format": ' + json.dumps(schema.FORMAT))
+    """The file, as pieces of text: the top level around lists of records."""
 
-    def write_list(self, name, records):
+    def start(self):
+        return '{\n  "format": ' + json.dumps(schema.FORMAT)
+
+    def list(self, name, records, counts):
         count = 0
         for record in records:
-            self.out.write(f',\n  "{name}": [\n' if count == 0 else ",\n")
+            yield f',\n  "{name}": [\n' if count == 0 else ",\n"
             text = json.dumps(record, indent=2, ensure_ascii=False)
-            self.out.write("\n".join("    " + line for line in text.split("\n")))
+            yield "\n".join("    " + line for line in text.split("\n"))
             count += 1
         if count:
-            self.out.write("\n  ]")
-        return count
+            yield "\n  ]"
+        counts[name] = count
 
-    def close(self):
-        self.out.write("\n}\n")
+    def end(self):
+        return "\n}\n"
 
 
-def export_record(out, debate_slugs=None):
+def export_record(out, debate_slugs=None, progress=None):
     """Write the record to the text stream ``out``; return an ExportSummary.
 
     With ``debate_slugs``, only those debates, with the programmes, topics and
     participants they reference, and the reports based on selected debates only.
     """
+    summary = ExportSummary()
+    for piece in export_pieces(summary, debate_slugs, progress):
+        out.write(piece)
+    return summary
+
+
+def selection(debate_slugs=None):
+    """The querysets of what an export holds, by list name."""
     debates = Debate.objects.all()
     programmes, topics = Programme.objects.all(), Topic.objects.all()
     participants = Participant.objects.all()
@@ -94,45 +104,73 @@ def export_record(out, debate_slugs=None):
         participants = participants.filter(
             Q(statements__debate__in=debates) | Q(moderated_debates__in=debates)
         ).distinct()
+    return {
+        "programmes": programmes,
+        "topics": topics,
+        "participants": participants,
+        "debates": debates,
+        "reports": reports,
+    }
 
+
+def withheld_count(debate_slugs=None):
+    """How many participants an export holds whose name the public may not see."""
+    participants = selection(debate_slugs)["participants"]
+    return participants.exclude(attribution=Attribution.NAMED).count()
+
+
+def export_pieces(summary, debate_slugs=None, progress=None):
+    """The export as pieces of text, read from the database as they are written.
+
+    Fills ``summary`` as it goes; ``progress`` (a Progress) counts statements.
+    """
+    chosen = selection(debate_slugs)
     provinces = dict(Province.objects.values_list("id", "code"))
     programme_slugs = dict(Programme.objects.values_list("id", "slug"))
     topic_slugs = dict(Topic.objects.values_list("id", "slug"))
     position_slugs = dict(Position.objects.values_list("id", "slug"))
-    participant_slugs = dict(participants.values_list("id", "slug"))
+    participant_slugs = dict(chosen["participants"].values_list("id", "slug"))
     # Featured statements without a key get one in the file, so reports can name them.
     featured_keyless = set(
         FeaturedQuote.objects.filter(statement__key__isnull=True).values_list(
             "statement_id", flat=True
         )
     )
-
-    summary = ExportSummary()
-    writer = _Writer(out)
-    summary.counts["programmes"] = writer.write_list(
-        "programmes", _programmes(programmes.order_by(by_slug()))
+    if progress is not None:
+        progress.start(
+            _("Exporting"), Statement.objects.filter(debate__in=chosen["debates"]).count()
+        )
+    writer, counts = _Writer(), summary.counts
+    yield writer.start()
+    yield from writer.list(
+        "programmes", _programmes(chosen["programmes"].order_by(by_slug())), counts
     )
-    summary.counts["topics"] = writer.write_list("topics", _topics(topics.order_by(by_slug())))
-    summary.counts["participants"] = writer.write_list(
-        "participants", _participants(participants.order_by(by_slug()), provinces, summary)
+    yield from writer.list("topics", _topics(chosen["topics"].order_by(by_slug())), counts)
+    yield from writer.list(
+        "participants",
+        _participants(chosen["participants"].order_by(by_slug()), provinces, summary),
+        counts,
     )
-    summary.counts["debates"] = writer.write_list(
+    yield from writer.list(
         "debates",
         _debates(
-            debates.order_by(by_slug()),
+            chosen["debates"].order_by(by_slug()),
             provinces,
             programme_slugs,
             topic_slugs,
             participant_slugs,
             position_slugs,
             featured_keyless,
+            progress,
         ),
+        counts,
     )
-    summary.counts["reports"] = writer.write_list(
-        "reports", _reports(reports.order_by(by_slug()), programme_slugs)
+    yield from writer.list(
+        "reports", _reports(chosen["reports"].order_by(by_slug()), programme_slugs), counts
     )
-    writer.close()
-    return summary
+    yield writer.end()
+    if progress is not None:
+        progress.finish()
 
 
 def _programmes(queryset):
@@ -165,7 +203,9 @@ def _participants(queryset, provinces, summary):
         yield schema.to_record(schema.PARTICIPANT, values)
 
 
-def _debates(queryset, provinces, programmes, topics, participants, positions, featured_keyless):
+def _debates(
+    queryset, provinces, programmes, topics, participants, positions, featured_keyless, progress
+):
     statements = (
         Statement.objects.filter(debate__in=queryset)
         .order_by(by_slug("debate__slug"), "order", "id")
@@ -192,6 +232,8 @@ def _debates(queryset, provinces, programmes, topics, participants, positions, f
             statements=records,
         )
         yield schema.to_record(schema.DEBATE, values)
+        if progress is not None:
+            progress.advance(len(records))
 
 
 def _reports(queryset, programmes):

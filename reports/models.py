@@ -1,5 +1,6 @@
 """Reports: stories editors write from one or more debates, featuring their statements."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -32,6 +33,10 @@ def featured_quote_problem(statement, debate_ids, report_status):
 
 def _shorten(text, limit=60):
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# A report body is a long article in Markdown; ten times a long one.
+BODY_MAX_LENGTH = 100_000
 
 
 class ReportQuerySet(models.QuerySet):
@@ -78,6 +83,8 @@ class Report(models.Model):
     )
     body = models.TextField(
         _("body"),
+        max_length=BODY_MAX_LENGTH,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
         help_text=_(
             "Markdown: paragraphs separated by a blank line, *emphasis*, [links](https://…). "
             "Raw HTML is removed."

@@ -92,7 +92,7 @@ def test_exporting_selected_debates_downloads_them_with_what_they_reference(staf
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="debates-')
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert [d["slug"] for d in data["debates"]] == ["ghor-russia-taleban", "kabul-russia-taleban"]
     assert [p["slug"] for p in data["participants"]] == [
         "abdul-hameed-natiqi",
@@ -113,13 +113,14 @@ def test_exporting_every_debate_of_a_report_includes_the_report_and_warns(staff_
             "_selected_action": list(Debate.objects.values_list("pk", flat=True)),
         },
     )
-    data = json.loads(response.content)
+    content = b"".join(response.streaming_content)
+    data = json.loads(content)
     assert [r["slug"] for r in data["reports"]] == [Report.objects.get().slug]
     # Importing the download into an empty database gives the same debates.
     Report.objects.all().delete()
     Statement.objects.all().delete()
     Debate.objects.all().delete()
-    import_record(response.content)
+    import_record(content)
     assert Debate.objects.count() == 3
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == [

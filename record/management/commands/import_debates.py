@@ -1,10 +1,14 @@
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
 from record import RecordError
 from record.importer import import_record
+from record.parse import too_large_message
+from record.progress import Progress
 
 
 class Command(BaseCommand):
@@ -13,23 +17,30 @@ class Command(BaseCommand):
         "participants, debates with their statements, and reports. Records are matched "
         "by slug, so importing the same file twice changes nothing the second time. "
         "All or nothing: on any error nothing is written and every error is listed "
-        "with its place in the file."
+        "with its place in the file. Files larger than IMPORT_MAX_BYTES are refused; "
+        "while another import runs, this one waits for it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON file to import, or - for standard input")
 
     def handle(self, *args, file, **options):
+        max_bytes = settings.IMPORT_MAX_BYTES
+        if file == "-":
+            data = sys.stdin.buffer
+        else:
+            data = Path(file)
+            try:
+                size = data.stat().st_size
+                data.open("rb").close()
+            except OSError as error:
+                raise CommandError(f"{file}: {error.strerror}") from None
+            if size > max_bytes:
+                raise CommandError(f"{file}: {too_large_message(max_bytes)}")
+        # On a terminal, a long import shows how far it is; piped or logged, nothing.
+        progress = Progress(sys.stderr)
         try:
-            if file == "-":
-                text = sys.stdin.buffer.read()
-            else:
-                with open(file, "rb") as handle:
-                    text = handle.read()
-        except OSError as error:
-            raise CommandError(f"{file}: {error.strerror}") from None
-        try:
-            summary = import_record(text)
+            summary = import_record(data, progress=progress, max_bytes=max_bytes)
         except RecordError as error:
             for message in error.errors:
                 self.stderr.write(message)
