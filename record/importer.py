@@ -135,15 +135,14 @@ class _sqlite_write_lock:
     """
 
     def __enter__(self):
-        self.mode = None
-        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        self.active = connection.vendor == "sqlite" and not connection.in_atomic_block
+        if self.active:
+            connection.ensure_connection()
             self.mode = connection.transaction_mode
             connection.transaction_mode = "IMMEDIATE"
 
     def __exit__(self, *exc_info):
-        if self.mode is not None or (
-            connection.vendor == "sqlite" and connection.transaction_mode == "IMMEDIATE"
-        ):
+        if self.active:
             connection.transaction_mode = self.mode
 
 

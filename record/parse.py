@@ -94,11 +94,22 @@ def scan(source, max_bytes=None):
     return outline
 
 
-def _location(data, offset):
-    """``line N, column M`` of byte ``offset`` in ``data`` (columns count characters)."""
-    line = data.count(b"\n", 0, offset) + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+def _location(source, offset):
+    """``(line, column)`` of byte ``offset`` of the file (columns count characters)."""
+    handle = source.open()
+    start = handle.tell()
+    line, line_start, position = 1, start, start
+    while position < offset + start:
+        chunk = handle.read(min(CHUNK, offset + start - position))
+        if not chunk:
+            break
+        newlines = chunk.count(b"\n")
+        if newlines:
+            line += newlines
+            line_start = position + chunk.rfind(b"\n") + 1
+        position += len(chunk)
+    handle.seek(line_start)
+    column = len(handle.read(offset + start - line_start).decode("utf-8", "replace")) + 1
     return line, column
 
 
@@ -107,7 +118,7 @@ def _scan_bytes(source, max_bytes, outline):
     decoder = codecs.getincrementaldecoder("utf-8")()
     handle = source.open()
     size = 0
-    lines_before = 0  # newlines in the bytes before ``buffer``
+    base = 0  # offset in the file of ``buffer``
     buffer = b""
     while True:
         chunk = handle.read(CHUNK)
@@ -125,16 +136,16 @@ def _scan_bytes(source, max_bytes, outline):
             if match.start() >= end or not _is_escape(data, match.start()):
                 continue
             if _is_lone_surrogate(data, match.start()):
-                line, column = _location(data, match.start())
+                line, column = _location(source, base + match.start())
                 return [
                     _("line %(line)d, column %(column)d: %(escape)s is half of a character pair")
                     % {
-                        "line": line + lines_before,
+                        "line": line,
                         "column": column,
                         "escape": match.group().decode("ascii"),
                     }
                 ]
-        lines_before += data.count(b"\n", 0, end)
+        base += end
         buffer = data[end:]
         if not chunk:
             break
