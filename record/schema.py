@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
 from debates.models import (
@@ -106,6 +107,10 @@ class Key:
     # (length, language tag). References and nested objects are mapped by the importer.
     field: str | None = None
 
+    @cached_property
+    def choice_values(self):
+        return frozenset(self.choices.values)
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -116,6 +121,27 @@ class Schema:
     @cached_property
     def by_name(self):
         return {key.name: key for key in self.keys}
+
+    @cached_property
+    def validators(self):
+        """Each stored key's model field validators: (its length limit, the others).
+
+        The length is compared directly, the validator run only for its message: most
+        values are statements' text, checked a million times in a large import.
+        """
+        validators = {}
+        for key in self.keys:
+            if key.field is None:
+                continue
+            limit, others = None, []
+            for validator in self.model._meta.get_field(key.field).validators:
+                if isinstance(validator, MaxLengthValidator):
+                    limit = validator
+                elif not isinstance(validator, ProhibitNullCharactersValidator):
+                    # NUL is the checker's own error, in every text.
+                    others.append(validator)
+            validators[key.name] = (limit, others)
+        return validators
 
 
 POSITION = Schema(
@@ -393,7 +419,7 @@ class Checker:
         if key.kind == DATE:
             return self._check_date(raw, where)
         if key.kind == CHOICE:
-            if raw not in key.choices.values:
+            if raw not in key.choice_values:
                 allowed = ", ".join(f"'{choice}'" for choice in key.choices.values)
                 self.error(
                     where,
@@ -411,8 +437,11 @@ class Checker:
         """``raw``, if it passes the model field's validators (length, range, language)."""
         if key.field is None:
             return raw
+        limit, others = schema.validators[key.name]
         try:
-            for validator in schema.model._meta.get_field(key.field).validators:
+            if limit is not None and len(raw) > limit.limit_value:
+                limit(raw)
+            for validator in others:
                 validator(raw)
         except ValidationError as error:
             self.error(where, _first_message(error))

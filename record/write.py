@@ -8,8 +8,10 @@ second time, debate by debate, and only those the plan creates or changes are wr
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from debates.models import Debate, Participant, Position, Programme, Statement, Topic
 from reports.models import FeaturedQuote, Report
@@ -239,7 +241,7 @@ class Writer:
                 if existing_id:
                     to_update.append(Statement(id=existing_id, **columns))
                 else:
-                    to_create.append(Statement(**columns))
+                    to_create.append(columns)
             if len(to_create) >= BATCH:
                 self._create_statements(to_create)
                 to_create = []
@@ -254,9 +256,12 @@ class Writer:
     def _create_statements(self, statements):
         if not statements:
             return
-        for statement in Statement.objects.bulk_create(statements, batch_size=BATCH):
-            if statement.key in self.quoted:
-                self.plan.quoted_ids[statement.key] = statement.pk
+        insert_rows(Statement, statements)
+        quoted = [s["key"] for s in statements if s["key"] in self.quoted]
+        if quoted:
+            self.plan.quoted_ids.update(
+                Statement.objects.filter(key__in=quoted).values_list("key", "id")
+            )
         self.summary.created["statements"] += len(statements)
         self.tables.add(Statement)
 
@@ -303,6 +308,44 @@ class Writer:
                 updated_at=timezone.now()
             )
         self.summary.updated["reports"] += len(newly)
+
+
+# Columns whose Python values the database driver takes as they are.
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
+
+
+def insert_rows(model, rows):
+    """Insert ``rows`` (dicts of column values by attname) without building models.
+
+    The bulk of a large import: a plain INSERT of many rows per statement, a third of
+    the time ``bulk_create`` takes. Columns the rows leave out get their field's default;
+    values of other than plain text and number columns go through their field's
+    conversion (JSON, dates), as ``bulk_create`` would.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    given = set(rows[0])
+    defaults = {
+        f.attname: f.get_db_prep_save(f.get_default(), connection)
+        for f in fields
+        if f.attname not in given
+    }
+    prepared = [f for f in fields if f.attname in given and not isinstance(f, _PLAIN)]
+    names = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    values = []
+    for row in rows:
+        for convert in prepared:
+            row[convert.attname] = convert.get_db_prep_save(row[convert.attname], connection)
+        values.append(tuple(row[name] if name in row else defaults[name] for name in names))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            execute_values(cursor.cursor, sql + "%s", values, page_size=BATCH)
+        else:
+            placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+            cursor.executemany(sql + placeholders, values)
 
 
 def write(source, plan, progress=None):
