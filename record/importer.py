@@ -14,6 +14,7 @@ twice changes nothing and, the second time, writes nothing.
 """
 
 import re
+import time
 import zlib
 
 from django.conf import settings
@@ -83,31 +84,40 @@ def import_record(data, user=None, *, progress=None, wait=True, max_bytes=None):
         outline = parse.scan(source, max_bytes)
         if outline.errors:
             raise RecordError(outline.errors)
-        try:
-            with _sqlite_write_lock(), transaction.atomic():
-                _serialise(wait)
-                progress.start(_("Checking"), outline.statements)
-                plan = check(source, outline, progress)
-                if user is not None:
-                    check_permissions(plan, user)
-                errors = in_file_order([*outline.problems, *plan.errors])
-                if errors:
-                    progress.finish()
-                    raise RecordError(errors)
-                progress.start(_("Writing"), outline.statements)
-                summary, tables = write(source, plan, progress)
-                progress.finish()
-                if sum(summary.totals()) >= ANALYZE_AFTER_ROWS:
-                    transaction.on_commit(lambda: analyze(tables))
-        except OperationalError as error:
-            if "locked" in str(error):
-                raise RecordError([another_import_message()]) from None
-            raise
-        except IntegrityError:
-            # Another import (or an admin edit) wrote the same slug or key meanwhile.
-            raise RecordError(
-                [_("the database changed while the file was imported; try again")]
-            ) from None
+        while True:
+            try:
+                return _import(source, outline, user, progress, wait)
+            except OperationalError as error:
+                # SQLite: another import holds the write lock past the busy timeout.
+                if "locked" not in str(error):
+                    raise
+                if not wait or connection.in_atomic_block:
+                    raise RecordError([another_import_message()]) from None
+                progress.note(_("Another import is running; waiting for it to finish."))
+                time.sleep(1)
+            except IntegrityError:
+                # Another import (or an admin edit) wrote the same slug or key meanwhile.
+                raise RecordError(
+                    [_("the database changed while the file was imported; try again")]
+                ) from None
+
+
+def _import(source, outline, user, progress, wait):
+    with _sqlite_write_lock(), transaction.atomic():
+        _serialise(wait, progress)
+        progress.start(_("Checking"), outline.statements)
+        plan = check(source, outline, progress)
+        if user is not None:
+            check_permissions(plan, user)
+        errors = in_file_order([*outline.problems, *plan.errors])
+        if errors:
+            progress.finish()
+            raise RecordError(errors)
+        progress.start(_("Writing"), outline.statements)
+        summary, tables = write(source, plan, progress)
+        progress.finish()
+        if sum(summary.totals()) >= ANALYZE_AFTER_ROWS:
+            transaction.on_commit(lambda: analyze(tables))
     return summary
 
 
@@ -146,7 +156,7 @@ class _sqlite_write_lock:
             connection.transaction_mode = self.mode
 
 
-def _serialise(wait):
+def _serialise(wait, progress):
     """On PostgreSQL, one import at a time: a lock held until the transaction ends."""
     if connection.vendor != "postgresql":
         return
@@ -156,6 +166,7 @@ def _serialise(wait):
             return
         if not wait:
             raise RecordError([another_import_message()])
+        progress.note(_("Another import is running; waiting for it to finish."))
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 

@@ -211,7 +211,7 @@ def _scan_json(source, outline):
                         + _("expected an object, got %(type)s")
                         % {"type": schema.type_name_of_event(event, value)}
                     )
-            elif prefix == "debates.item.statements" and event == "start_map":
+            elif prefix == "debates.item.statements.item" and event == "start_map":
                 outline.statements += 1
             elif "." not in prefix and prefix in schema.TOP_KEYS and prefix in seen:
                 _top_value(prefix, event, value, outline)

@@ -27,6 +27,12 @@ class Progress:
         self.label, self.total, self.done = label, total, 0
         self.started = self.shown = time.monotonic()
 
+    def note(self, message):
+        """A line worth saying on any standard error, terminal or not."""
+        if self.stream is not None:
+            self.stream.write(message + "\n")
+            self.stream.flush()
+
     def advance(self, count):
         self.done += count
         now = time.monotonic()

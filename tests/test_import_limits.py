@@ -1,6 +1,8 @@
 """Hostile or oversized import files get listed errors, never a traceback or a 500."""
 
+import io
 import json
+import re
 import threading
 import tracemalloc
 from pathlib import Path
@@ -13,7 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from debates.models import Debate, Participant, Statement
 from record import RecordError, check, importer, write
+from record.exporter import export_record
 from record.importer import import_record
+from record.progress import Progress
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +278,35 @@ def test_a_file_twice_as_large_does_not_need_twice_the_memory(monkeypatch):
     small_peak = _peak_memory_of_import(small)
     large_peak = _peak_memory_of_import(large)
     assert large_peak < 1.25 * small_peak, (small_peak, large_peak)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_an_import_on_a_terminal_shows_statements_done_rate_and_time_left(monkeypatch):
+    monkeypatch.setattr(Progress, "INTERVAL", 0)
+    terminal = Terminal()
+    import_record(SEED.read_bytes(), progress=Progress(terminal))
+    shown = terminal.getvalue()
+    assert re.search(r"Checking: 9 statements, [\d,]+/s", shown), shown
+    assert re.search(r"Writing: \d statements, [\d,]+/s, \d+% done, about \d+ s left", shown)
+
+
+def test_an_export_on_a_terminal_shows_its_progress(monkeypatch):
+    import_record(SEED.read_bytes())
+    monkeypatch.setattr(Progress, "INTERVAL", 0)
+    terminal = Terminal()
+    export_record(io.StringIO(), progress=Progress(terminal))
+    assert re.search(r"Exporting: 9 statements, [\d,]+/s, 100% done", terminal.getvalue())
+
+
+def test_the_commands_show_no_progress_when_standard_error_is_not_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.setattr(Progress, "INTERVAL", 0)
+    errors = io.StringIO()
+    monkeypatch.setattr("sys.stderr", errors)
+    call_command("import_debates", str(SEED), stdout=io.StringIO(), stderr=errors)
+    call_command("export_debates", str(tmp_path / "out.json"), stderr=errors)
+    assert "statements," not in errors.getvalue()
+    assert "Exported" in errors.getvalue()

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from debates.models import Debate
 from record.exporter import export_record
+from record.progress import Progress
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 summary = self._export_to_stdout(debates)
             else:
                 with open(file, "w", encoding="utf-8", newline="\n") as out:
-                    summary = export_record(out, debates)
+                    summary = export_record(out, debates, progress=Progress(sys.stderr))
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
         counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
@@ -67,10 +68,10 @@ class Command(BaseCommand):
         # Not self.stdout: it would end every chunk with a newline. UTF-8 whatever the locale.
         sys.stdout.flush()
         if not hasattr(sys.stdout, "buffer"):
-            return export_record(sys.stdout, debates)
+            return export_record(sys.stdout, debates, progress=Progress(sys.stderr))
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
-            return export_record(out, debates)
+            return export_record(out, debates, progress=Progress(sys.stderr))
         finally:
             out.flush()
             out.detach()
