@@ -184,7 +184,7 @@ class Checker:
         self.db_quoted = rows(Statement.objects, "key", self.quoted_keys, _KEY_ROW)
         # Statements of the file's debates that reports feature: key -> (debate, text).
         self.file_quoted = {}
-        self.file_keys = {}  # statement key -> its place, for duplicates
+        self.file_keys = {}  # statement key -> its place, for duplicates (see _match)
         self.unchecked_debates = set()
 
     def _fetch(self, kind, slugs):
@@ -402,7 +402,7 @@ class Checker:
                     f"{where}.original_language", _("Give the language of the original text.")
                 )
             key = statement.get("key")
-            match = self._match(key, where, values, statement, by_key, keyless, db_keys)
+            match = self._match(key, (index, number), values, statement, by_key, keyless, db_keys)
             ids.append(0 if match is None else match["id"])
             if key in self.quoted_keys and match is not None:
                 plan.quoted_ids[key] = match["id"]
@@ -420,18 +420,23 @@ class Checker:
         for r in (*by_key.values(), *keyless):
             plan.stale_statements[r["id"]] = (f"{path}.statements", r["key"])
 
-    def _match(self, key, where, debate_values, statement, by_key, keyless, db_keys):
-        """The existing statement this statement of the file becomes, if any."""
+    def _match(self, key, place, debate_values, statement, by_key, keyless, db_keys):
+        """The existing statement this statement of the file becomes, if any.
+
+        ``place`` is (debate index, statement index) in the file.
+        """
         if key is None:
             return next(keyless, None)
+        where = _statement_path(*place)
         if key in self.file_keys:
+            other = _statement_path(*divmod(self.file_keys[key], _PLACES))
             self.error(
                 f"{where}.key",
-                _("duplicate key '%(key)s' (also %(other)s)")
-                % {"key": key, "other": self.file_keys[key]},
+                _("duplicate key '%(key)s' (also %(other)s)") % {"key": key, "other": other},
             )
             return None
-        self.file_keys[key] = where
+        # One int per key, not a string: a file may have a million keys.
+        self.file_keys[key] = place[0] * _PLACES + place[1]
         if key in self.quoted_keys:
             self.file_quoted[key] = (debate_values, statement.get("text", ""))
         row = by_key.pop(key, None)
@@ -580,6 +585,13 @@ class Checker:
         statement = Statement(text=text)
         statement.debate = Debate(pk=slug, title=title, status=status)
         return statement
+
+
+_PLACES = 1 << 32
+
+
+def _statement_path(debate, statement):
+    return f"debates[{debate}].statements[{statement}]"
 
 
 # A quoted statement of a debate whose statements could not be checked.
