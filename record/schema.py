@@ -144,6 +144,11 @@ class Schema:
         return validators
 
 
+# Debates and reports are published the same way.
+STATUS = Key(
+    "status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status, field="status"
+)
+
 POSITION = Schema(
     "position",
     Position,
@@ -244,14 +249,7 @@ DEBATE = Schema(
         Key("moderator", SLUG),
         Key("attendance", OBJECT, schema=ATTENDANCE),
         Key("summary", default="", field="summary"),
-        Key(
-            "status",
-            CHOICE,
-            default=Status.DRAFT,
-            omit_default=False,
-            choices=Status,
-            field="status",
-        ),
+        STATUS,
         Key("statements", LIST, default=(), schema=STATEMENT),
     ),
 )
@@ -267,14 +265,7 @@ REPORT = Schema(
         Key("byline", default="", field="byline"),
         Key("programme", SLUG),
         Key("published_on", DATE, field="published_on"),
-        Key(
-            "status",
-            CHOICE,
-            default=Status.DRAFT,
-            omit_default=False,
-            choices=Status,
-            field="status",
-        ),
+        STATUS,
         Key("debates", LIST, default=()),
         Key("quotes", LIST, default=()),
     ),
