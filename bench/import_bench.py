@@ -3,7 +3,7 @@
 
 Generates a synthetic file with N statements spread over many debates and participants,
 imports it into a fresh throwaway database (Django's test-database machinery: a temporary
-SQLite file, or test_<name> on PostgreSQL, dropped afterwards), imports it again (which
+SQLite file, or bench_<name> on PostgreSQL, dropped afterwards), imports it again (which
 must change nothing) and exports it. Prints statements per second, seconds and the
 peak memory: the process's peak RSS (Django itself takes about 60 MiB) and, with
 --tracemalloc, the peak of Python allocations during each step.
@@ -164,6 +164,9 @@ def main():
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(workdir / "bench.sqlite3")
+    else:
+        # Not test_<name>: the test suite may be using that database at the same time.
+        database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         path = workdir / "bench.json"
