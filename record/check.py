@@ -100,6 +100,7 @@ class Checker:
         self.plan.statement_count = outline.statements
         self.structure = schema.Checker(self.plan.errors)
         self.lists = outline.lists
+        self.outline = outline
         # Slugs already looked up in the database, by kind (found or not).
         self.asked = defaultdict(set)
 
@@ -107,12 +108,13 @@ class Checker:
         self.plan.error(path, message)
 
     def run(self, progress=None):
+        outline = self.outline
         plan = self.plan
         plan.provinces = dict(Province.objects.values_list("code", "id"))
         plan.existing = {kind: {} for kind in _ROW_FIELDS}
         for name in ("programmes", "topics", "participants", "reports"):
             self._read_list(name)
-        self.debate_slugs = self._debate_slugs()
+        self.debate_slugs = outline.debate_slugs if "debates" in self.lists else {}
         self._load()
         self._check_programmes()
         self._check_topics()
@@ -131,11 +133,13 @@ class Checker:
     def _read_list(self, name):
         item_schema = dict(schema.LISTS)[name]
         by_slug = getattr(self.plan, name)
-        for index, item in enumerate(self._items(name)):
+        items = self.outline.items[name] if name in self.lists else ()
+        for index, item in enumerate(items):
             values = self.structure.check_object(item, item_schema, f"{name}[{index}]")
             if values is None:
                 continue
             self._claim(name, by_slug, index, values, Upsert)
+        self.outline.items[name] = []  # the checked values are kept instead
 
     def _claim(self, name, by_slug, index, values, kind):
         slug = values.get("slug")
@@ -150,17 +154,6 @@ class Checker:
             return None
         by_slug[slug] = kind(index, slug, values)
         return by_slug[slug]
-
-    def _debate_slugs(self):
-        """The slug of each debate of the file, by index: a first, cheap pass."""
-        if "debates" not in self.lists:
-            return {}
-        slugs = {}
-        for index, item in enumerate(parse.items(self.source, "debates")):
-            slug = item.get("slug") if isinstance(item, dict) else None
-            if isinstance(slug, str):
-                slugs.setdefault(slug, index)
-        return slugs
 
     def _load(self):
         plan = self.plan

@@ -81,6 +81,10 @@ class Outline:
     lists: set = field(default_factory=set)
     statements: int = 0
     size: int = 0
+    # The objects of the small lists (KEPT_LISTS), as parsed.
+    items: dict = field(default_factory=lambda: {name: [] for name in KEPT_LISTS})
+    # Each debate's slug (as given, unchecked): the index of its first debate.
+    debate_slugs: dict = field(default_factory=dict)
 
 
 def scan(source, max_bytes=None):
@@ -191,13 +195,27 @@ def format_size(size):
     return str(size)
 
 
+# Lists whose objects the first pass keeps: they are few, and so need no pass of their own.
+KEPT_LISTS = ("programmes", "topics", "participants", "reports")
+_KEPT = {f"{name}.item": name for name in KEPT_LISTS}
+_ENDS = ("map_key", "end_map", "end_array")
+
+
 def _scan_json(source, outline):
-    """JSON syntax, and the top level: an object, its keys, ``format``, list types."""
+    """JSON syntax and the top level; keeps the small lists and every debate's slug."""
     seen = set()
     errors = outline.problems
+    builder, depth, kept = None, 0, None
+    debates = -1  # index of the debate being read
     try:
         for prefix, event, value in ijson.parse(source.open()):
-            if prefix == "":
+            if builder is not None:
+                builder.event(event, value)
+                depth += _DEPTH.get(event, 0)
+                if depth == 0:
+                    outline.items[kept].append(builder.value)
+                    builder = None
+            elif prefix == "":
                 if event == "map_key":
                     if value in seen:
                         errors.append(f"{schema.show_key(value)}: {_('duplicate key')}")
@@ -211,8 +229,23 @@ def _scan_json(source, outline):
                         + _("expected an object, got %(type)s")
                         % {"type": schema.type_name_of_event(event, value)}
                     )
-            elif prefix == "debates.item.statements.item" and event == "start_map":
-                outline.statements += 1
+            elif prefix == "debates.item":
+                if event not in _ENDS:
+                    debates += 1
+            elif prefix == "debates.item.statements.item":
+                if event == "start_map":
+                    outline.statements += 1
+            elif prefix == "debates.item.slug":
+                if event == "string":
+                    outline.debate_slugs.setdefault(value, debates)
+            elif prefix in _KEPT:
+                if event not in _ENDS:
+                    kept = _KEPT[prefix]
+                    if event in ("start_map", "start_array"):
+                        builder, depth = ijson.ObjectBuilder(), 1
+                        builder.event(event, value)
+                    else:
+                        outline.items[kept].append(value)
             elif "." not in prefix and prefix in schema.TOP_KEYS and prefix in seen:
                 _top_value(prefix, event, value, outline)
     except ijson.JSONError as error:
@@ -220,6 +253,9 @@ def _scan_json(source, outline):
         return
     if not errors and "format" not in seen:
         errors.append("format: " + _("required: '%(format)s'") % {"format": schema.FORMAT})
+
+
+_DEPTH = {"start_map": 1, "start_array": 1, "end_map": -1, "end_array": -1}
 
 
 def _top_value(name, event, value, outline):
