@@ -20,3 +20,9 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-12345!")
     client.force_login(user)
     return client
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A .ci/run step that selects a marker (-m slow) with no tests yet is not a failure.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and session.config.option.markexpr:
+        session.exitstatus = pytest.ExitCode.OK
