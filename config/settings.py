@@ -142,3 +142,9 @@ if not DEBUG:
 
 # The largest debate record file one import takes, in bytes (admin upload and command).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1000 * 1000)))
+
+# History of changes (django-simple-history; debates/history.py). The middleware gives
+# each change made in a web request its user; the reason is free text.
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import attribution
+from .history import tracked
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
 # Longest text staff may enter, in characters (admin and import alike): a statement is
@@ -93,6 +94,7 @@ class Programme(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = HasDebatesQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["name"]
@@ -166,6 +168,7 @@ class Topic(models.Model):
     )
 
     objects = HasDebatesQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["title"]
@@ -209,6 +212,8 @@ class Position(models.Model):
         help_text=_("Relative to the topic's question."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = tracked()
 
     class Meta:
         ordering = ["topic", "order", "id"]
@@ -310,6 +315,7 @@ class Participant(models.Model):
     )
 
     objects = ParticipantQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["name", "id"]
@@ -466,6 +472,7 @@ class Debate(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DebateQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -665,6 +672,7 @@ class Statement(models.Model):
     )
 
     objects = StatementQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["debate", "order", "id"]

@@ -6,6 +6,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from debates.history import tracked
 from debates.models import Debate, Programme, Statement, Status, format_day, slug_field
 
 from .markdown import plain_text, render_markdown
@@ -118,6 +119,7 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ReportQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "-id"]
@@ -182,6 +184,7 @@ class FeaturedQuote(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = FeaturedQuoteQuerySet.as_manager()
+    history = tracked()
 
     class Meta:
         ordering = ["report", "order", "id"]

@@ -1,0 +1,57 @@
+"""The history of changes (django-simple-history): who, when, what, and why.
+
+Every tracked model declares ``history = tracked()``. Who made a change is decided here
+and nowhere else: a signed-in user by their username (and ``history_user``), anything
+without a web request (``import_debates``, a shell) as "command line (<OS user>)".
+
+History keeps the old values of withheld names, so it is for staff only: nothing public
+reads it.
+"""
+
+import getpass
+import os
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+
+class HistoricalActor(models.Model):
+    """Added to every historical model: who made the change, also without a user."""
+
+    actor = models.CharField(_("by"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def tracked(**options):
+    """The history manager of a tracked model."""
+    return HistoricalRecords(bases=[HistoricalActor], **options)
+
+
+def os_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        # No login name and no passwd entry (some containers): the numeric id.
+        return str(os.getuid())
+
+
+def command_line_actor():
+    return f"command line ({os_user()})"
+
+
+def actor_for(user):
+    """The ``actor`` of a change by ``user``; without a signed-in user, the command line."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.get_username()
+    return command_line_actor()
+
+
+@receiver(pre_create_historical_record)
+def _set_actor(sender, history_instance, history_user=None, **kwargs):
+    if not history_instance.actor:
+        history_instance.actor = actor_for(history_user)
