@@ -46,3 +46,24 @@ def test_the_site_will_not_serve_without_a_secret_key():
 def test_management_commands_that_sign_nothing_run_without_a_secret_key(command):
     result = run_python("manage.py", *command)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_yes_or_no_setting_it_does_not_understand_stops_the_site_with_its_name():
+    result = run_python("manage.py", "check", DEBUG="ture")
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not a yes or no" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("yes", True), (" On ", True), ("0", False), ("off", False), ("", None)],
+)
+def test_yes_or_no_settings_read_the_usual_words_and_fall_back_when_blank(
+    monkeypatch, value, expected
+):
+    from config.settings import env_bool
+
+    monkeypatch.setenv("SOME_FLAG", value)
+    sentinel = object()
+    result = env_bool("SOME_FLAG", default=sentinel)
+    assert result is (sentinel if expected is None else expected)
