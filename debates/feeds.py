@@ -9,13 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from .models import Debate
 
 
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are plain text.
+
+    Summaries are staff-entered text, not HTML: as ``type="html"`` a feed reader would
+    run any markup in them. The XML writer escapes them once.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 def as_datetime(day):
     """Feeds want a moment; a debate or report has a day."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 class DebatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("Debate Record: debates")
     subtitle = _("Public debates in the provinces, newest first.")
     link = reverse_lazy("debates:debate_list")

@@ -1,15 +1,14 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from debates.feeds import as_datetime
+from debates.feeds import PlainTextAtom1Feed, as_datetime
 
 from .models import Report
 
 
 class ReportsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("Debate Record: reports")
     subtitle = _("Stories written from public debates, newest first.")
     link = reverse_lazy("reports:report_list")

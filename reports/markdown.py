@@ -6,6 +6,8 @@ Rust sanitiser ammonia) then keeps only the tags, attributes and URL schemes bel
 scripts, event handlers and ``javascript:`` links never reach a page.
 """
 
+import html
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import mark_safe
@@ -33,8 +35,11 @@ def render_markdown(text):
 
 
 def plain_text(text, limit=None):
-    """The body as plain text (for descriptions and feeds), optionally cut at ``limit``."""
-    stripped = nh3.clean(markdown_lib.markdown(text or ""), tags=set())
+    """The body as plain text (for descriptions and feeds), optionally cut at ``limit``.
+
+    Plain means unescaped: templates and feed writers escape it once, where it is output.
+    """
+    stripped = html.unescape(nh3.clean(markdown_lib.markdown(text or ""), tags=set()))
     stripped = " ".join(stripped.split())
     if limit and len(stripped) > limit:
         stripped = stripped[: limit - 1].rsplit(" ", 1)[0] + "…"
