@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import QUERY_FIELD_OPTIONS
 from .models import Debate, Programme, Province, Topic
 
 
@@ -18,7 +19,7 @@ def slug_choice(label, queryset, empty_label):
 
 
 class DebateFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", **QUERY_FIELD_OPTIONS)
     province = slug_choice(
         _("Province"), Province.objects.with_published_debates(), _("All provinces")
     )

@@ -1,5 +1,32 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# Each word of a query becomes a condition (a LIKE on SQLite, a tsquery term on
+# PostgreSQL), so both bounds keep one request from costing minutes of CPU.
+QUERY_MAX_LENGTH = 200
+QUERY_MAX_WORDS = 12
+
+
+def validate_query_words(value):
+    if len(value.split()) > QUERY_MAX_WORDS:
+        raise ValidationError(
+            ngettext(
+                "Use at most %(limit)d word.",
+                "Use at most %(limit)d words.",
+                QUERY_MAX_WORDS,
+            )
+            % {"limit": QUERY_MAX_WORDS},
+            code="too_many_words",
+        )
+
+
+# What every public text query field takes: django-filter passes these to its form field.
+QUERY_FIELD_OPTIONS = {
+    "max_length": QUERY_MAX_LENGTH,
+    "validators": [validate_query_words],
+}
 
 
 class SearchForm(forms.Form):
@@ -7,9 +34,9 @@ class SearchForm(forms.Form):
     # cannot take) and overlong queries with a message instead of an error page.
     q = forms.CharField(
         label=_("Words in a statement (English or original) or a debate's title"),
-        max_length=200,
         required=False,
         strip=True,
+        **QUERY_FIELD_OPTIONS,
     )
 
     def terms(self):
