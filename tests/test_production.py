@@ -1,0 +1,122 @@
+"""Production settings: the deployment checks, HTTPS behind a proxy, HSTS left to the operator."""
+
+import json
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+# Requests a fresh process makes with production settings (DEBUG unset) through Django's
+# test client; robots.txt needs no database.
+PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/robots.txt", headers=json.loads(input()))
+print(json.dumps({"status": response.status_code, "location": response.get("Location"),
+                  "hsts": response.get("Strict-Transport-Security")}))
+"""
+
+
+def production_env(**environ):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        and not key.startswith(("SECURE_", "TRUST_"))
+    }
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    env.update(
+        SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
+        ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    env.update(environ)
+    return env
+
+
+def production_request(headers, **environ):
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=PROJECT,
+        env=production_env(**environ),
+        input=json.dumps(headers),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def check_deploy(**environ):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=production_env(**environ),
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_with_production_settings_prints_no_warning():
+    result = check_deploy(DEBUG="0", ALLOWED_HOSTS="x")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "System check identified no issues (2 silenced)." in result.stdout
+
+
+def test_only_the_two_hsts_warnings_the_operator_has_not_opted_into_are_silenced():
+    # Turning the redirect off is reported: silencing is limited to the two HSTS flags.
+    result = check_deploy(SECURE_SSL_REDIRECT="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+    assert "security.W005" not in result.stderr
+    assert "security.W021" not in result.stderr
+
+
+def test_opting_into_hsts_subdomains_and_preload_silences_nothing():
+    result = check_deploy(SECURE_HSTS_INCLUDE_SUBDOMAINS="1", SECURE_HSTS_PRELOAD="1")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_a_forwarded_proto_header_from_a_client_is_ignored_unless_the_proxy_is_trusted():
+    answer = production_request({"X-Forwarded-Proto": "https"})
+    assert answer["status"] == 301
+    assert answer["location"] == "https://testserver/robots.txt"
+
+
+def test_behind_a_trusted_proxy_a_request_forwarded_over_https_is_served():
+    answer = production_request({"X-Forwarded-Proto": "https"}, TRUST_X_FORWARDED_PROTO="1")
+    assert answer["status"] == 200
+    # ...while a plain-HTTP request through the same proxy is still sent to HTTPS.
+    answer = production_request({"X-Forwarded-Proto": "http"}, TRUST_X_FORWARDED_PROTO="1")
+    assert answer["status"] == 301
+
+
+def test_hsts_covers_only_this_host_and_asks_for_no_preloading_by_default():
+    answer = production_request({"X-Forwarded-Proto": "https"}, TRUST_X_FORWARDED_PROTO="1")
+    assert answer["hsts"] == "max-age=31536000"
+
+
+def test_hsts_subdomains_and_preload_are_sent_when_the_operator_opts_in():
+    answer = production_request(
+        {"X-Forwarded-Proto": "https"},
+        TRUST_X_FORWARDED_PROTO="1",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    assert answer["hsts"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize("value", ["maybe", "ture"])
+def test_a_trust_setting_it_does_not_understand_stops_the_site(value):
+    result = check_deploy(TRUST_X_FORWARDED_PROTO=value)
+    assert result.returncode != 0
+    assert f"TRUST_X_FORWARDED_PROTO={value!r} is not a yes or no" in result.stderr
