@@ -133,8 +133,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # collectstatic writes each file under a name with its hash, plus gzip and Brotli
-    # copies; WhiteNoise serves those with a far-future Cache-Control. With DEBUG the
+    # collectstatic writes each file under a name with its hash, plus a gzip
+    # copy; WhiteNoise serves those with a far-future Cache-Control. With DEBUG the
     # original names are used, so `make run` needs no collectstatic. The test suite renders
     # pages without running collectstatic, so it uses the plain storage.
     "staticfiles": {
