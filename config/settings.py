@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before the HTTPS redirect and host validation: a load balancer's probe gets an answer.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from gunicorn itself (hashed names, compressed, cached for a year).
     "whitenoise.middleware.WhiteNoiseMiddleware",

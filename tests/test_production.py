@@ -120,3 +120,39 @@ def test_a_trust_setting_it_does_not_understand_stops_the_site(value):
     result = check_deploy(TRUST_X_FORWARDED_PROTO=value)
     assert result.returncode != 0
     assert f"TRUST_X_FORWARDED_PROTO={value!r} is not a yes or no" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_check_says_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_the_health_check_answers_a_probe_whatever_its_host_and_without_https(client, settings):
+    settings.ALLOWED_HOSTS = ["debates.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/robots.txt", HTTP_HOST="10.0.0.7:8000").status_code == 400
+    assert client.get("/robots.txt", HTTP_HOST="debates.example.org").status_code == 301
+
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_the_health_check_says_unavailable_with_503_when_the_database_does_not_answer(
+    client, monkeypatch
+):
+    from django.db import OperationalError, connection
+
+    def refuse():
+        raise OperationalError('connection to server at "10.9.9.9", port 5432 failed')
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    assert b"10.9.9.9" not in response.content

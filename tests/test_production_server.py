@@ -1,6 +1,7 @@
 """`make serve` as an operator runs it: gunicorn with production settings, static files and all."""
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -155,6 +156,38 @@ def test_make_serve_sends_the_security_headers(served):
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("X-Frame-Options") == "DENY"
     assert response.getheader("Referrer-Policy") == "same-origin"
+
+
+def test_a_load_balancer_probe_gets_the_health_check_by_address_over_plain_http(served):
+    response, body = served.get("/healthz", Host="10.0.0.7:8000")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/json"
+    assert json.loads(body) == {"status": "ok"}
+
+
+def test_the_health_check_says_503_when_the_database_is_down(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nothing_listens = closed.getsockname()[1]
+    env = server_env(
+        tmp_path,
+        f"postgres://postgres@127.0.0.1:{nothing_listens}/debates",
+        free_port(),
+        WEB_CONCURRENCY="1",
+    )
+    server = Server(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
+        env,
+        tmp_path / "gunicorn.log",
+    )
+    try:
+        server.wait_until_up()
+        response, body = server.get("/healthz")
+        assert response.status == 503
+        assert json.loads(body) == {"status": "unavailable"}
+        assert str(nothing_listens).encode() not in body
+    finally:
+        server.stop()
 
 
 def test_make_serve_sends_plain_http_to_https(served):
