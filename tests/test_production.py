@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import string
 import subprocess
@@ -122,6 +123,15 @@ def test_a_trust_setting_it_does_not_understand_stops_the_site(value):
     assert f"TRUST_X_FORWARDED_PROTO={value!r} is not a yes or no" in result.stderr
 
 
+def policy(response):
+    """The Content-Security-Policy header as {directive: [sources]}."""
+    header = response["Content-Security-Policy"]
+    return {
+        name: sources
+        for name, *sources in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
 @pytest.mark.django_db
 def test_the_health_check_says_ok_when_the_database_answers(client):
     response = client.get("/healthz")
@@ -156,3 +166,49 @@ def test_the_health_check_says_unavailable_with_503_when_the_database_does_not_a
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
     assert b"10.9.9.9" not in response.content
+
+
+@pytest.mark.django_db
+def test_public_pages_may_run_no_script_and_may_not_be_framed(client, make):
+    debate = make.debate(status="published")
+    for url in ["/", f"/debates/{debate.slug}/", "/feeds/debates/", "/no-such-page/"]:
+        directives = policy(client.get(url))
+        assert directives["script-src"] == ["'none'"], url
+        assert directives["frame-ancestors"] == ["'none'"], url
+        assert directives["default-src"] == ["'self'"], url
+        assert directives["style-src"] == ["'self'"], url
+        assert directives["object-src"] == ["'none'"], url
+
+
+@pytest.mark.django_db
+def test_the_health_check_carries_the_policy_too(client):
+    assert policy(client.get("/healthz"))["default-src"] == ["'self'"]
+
+
+def test_admin_pages_may_run_scripts_from_this_site_only(staff_client, make):
+    debate = make.debate()
+    for url in ["/admin/", f"/admin/debates/debate/{debate.pk}/change/", "/admin/login/"]:
+        directives = policy(staff_client.get(url))
+        assert directives["script-src"] == ["'self'"], url
+        assert directives["style-src"] == ["'self'"], url
+        assert directives["frame-ancestors"] == ["'none'"], url
+
+
+INLINE = re.compile(
+    r"<script(?![^>]*\ssrc=)|<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:", re.IGNORECASE
+)
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    templates = [
+        path
+        for folder in ["templates", "debates", "reports", "record", "config"]
+        for path in (PROJECT / folder).rglob("*.html")
+    ]
+    assert templates
+    offending = [
+        f"{path.relative_to(PROJECT)}: {match.group(0)}"
+        for path in templates
+        for match in INLINE.finditer(path.read_text())
+    ]
+    assert offending == []

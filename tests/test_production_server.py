@@ -156,6 +156,10 @@ def test_make_serve_sends_the_security_headers(served):
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("X-Frame-Options") == "DENY"
     assert response.getheader("Referrer-Policy") == "same-origin"
+    csp = response.getheader("Content-Security-Policy")
+    assert "script-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
 
 
 def test_a_load_balancer_probe_gets_the_health_check_by_address_over_plain_http(served):
