@@ -278,9 +278,9 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(attribution=Attribution.NAMED)
 
     def published(self):
-        """Participants who spoke at, or moderated, a published debate."""
+        """Participants with a published statement, or who moderated a published debate."""
         return self.filter(
-            Q(statements__debate__status=Status.PUBLISHED)
+            Q(statements__in=Statement.objects.published())
             | Q(moderated_debates__status=Status.PUBLISHED)
         ).distinct()
 
@@ -414,7 +414,10 @@ class Participant(models.Model):
         if self.attribution == Attribution.ROLE and self.province_id is not None:
             # The participant's own province: one label, whatever the debate.
             return {attribution.public_speaker(self).label}
-        debates = Debate.objects.filter(Q(statements__speaker=self) | Q(moderator=self))
+        statements = Statement.objects.published() if published_only else Statement.objects
+        debates = Debate.objects.filter(
+            Q(statements__in=statements.filter(speaker=self)) | Q(moderator=self)
+        )
         if published_only:
             debates = debates.published()
         debates = debates.select_related("province").distinct()
@@ -568,11 +571,14 @@ class DebateQuerySet(models.QuerySet):
         """What a debate's public label needs, in the same query."""
         return self.select_related("province", "topic", "programme", "moderator__province")
 
-    def with_statement_count(self):
+    def with_statement_count(self, statements=None):
+        """Each debate's count of ``statements``: by default those the public may see."""
+        if statements is None:
+            statements = Statement.objects.published()
         # A correlated subquery is counted only for the rows a page shows, where a join
         # and GROUP BY would count the statements of every debate before paginating.
         statements = (
-            Statement.objects.filter(debate=models.OuterRef("pk"))
+            statements.filter(debate=models.OuterRef("pk"))
             .order_by()
             .values("debate")
             .annotate(n=models.Count("id"))
@@ -758,7 +764,8 @@ class Debate(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(debate__status=Status.PUBLISHED)
+        """What the public may see: statements of published debates, none withheld."""
+        return self.filter(debate__status=Status.PUBLISHED, withheld=False)
 
     def in_spoken_order(self):
         return self.order_by("debate_id", "order", "id")
@@ -866,6 +873,14 @@ class Statement(models.Model):
         unique=True,
         validators=[slug_validator],
         help_text=_("Optional; lets a report feature this statement. Unique across all."),
+    )
+    withheld = models.BooleanField(
+        _("withheld"),
+        default=False,
+        help_text=_(
+            "Withdrawn from the public (the speaker asked, or it could endanger someone): "
+            "gone from every public page, feed and search at once; staff keep it."
+        ),
     )
 
     objects = StatementQuerySet.as_manager()

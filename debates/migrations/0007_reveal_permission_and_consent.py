@@ -29,7 +29,7 @@ def revoke_reveal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0005_history"),
+        ("debates", "0006_statement_withheld"),
         # The staff groups, created there.
         ("reports", "0002_staff_roles"),
     ]
