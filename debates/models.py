@@ -392,8 +392,13 @@ class Participant(models.Model):
         permissions = [
             (
                 "reveal_participant",
-                "Can reveal a participant (anonymous to role to named), with a reason",
-            )
+                _("Can reveal a participant (anonymous to role to named), with a reason"),
+            ),
+            (
+                "view_withheld_names",
+                _("Can see the name and organisation of a role or anonymous participant"),
+            ),
+            ("erase_participant_name", _("Can erase a withheld participant's name for good")),
         ]
 
     def __str__(self):
@@ -681,6 +686,7 @@ class Debate(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("debate")
         verbose_name_plural = _("debates")
+        permissions = [("export_debates", _("Can export debates (the file holds withheld names)"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attendance_women__isnull=True)

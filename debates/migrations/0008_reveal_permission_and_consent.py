@@ -29,7 +29,7 @@ def revoke_reveal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0006_statement_withheld"),
+        ("debates", "0007_withheld_names_and_export_permissions"),
         # The staff groups, created there.
         ("reports", "0002_staff_roles"),
     ]
@@ -43,7 +43,12 @@ class Migration(migrations.Migration):
                     (
                         "reveal_participant",
                         "Can reveal a participant (anonymous to role to named), with a reason",
-                    )
+                    ),
+                    (
+                        "view_withheld_names",
+                        "Can see the name and organisation of a role or anonymous participant",
+                    ),
+                    ("erase_participant_name", "Can erase a withheld participant's name for good"),
                 ],
                 "verbose_name": "participant",
                 "verbose_name_plural": "participants",
