@@ -199,16 +199,26 @@ INLINE = re.compile(
 )
 
 
+APPS = ["templates", "debates", "reports", "record", "config"]
+
+
 def test_no_template_has_inline_script_style_or_event_handlers():
-    templates = [
-        path
-        for folder in ["templates", "debates", "reports", "record", "config"]
-        for path in (PROJECT / folder).rglob("*.html")
-    ]
+    templates = [path for folder in APPS for path in (PROJECT / folder).rglob("*.html")]
     assert templates
     offending = [
         f"{path.relative_to(PROJECT)}: {match.group(0)}"
         for path in templates
         for match in INLINE.finditer(path.read_text())
+    ]
+    assert offending == []
+
+
+def test_no_form_widget_has_a_style_attribute():
+    # Widget attrs are rendered as attributes: a "style" one is blocked by the policy.
+    sources = [path for folder in APPS for path in (PROJECT / folder).rglob("*.py")]
+    offending = [
+        str(path.relative_to(PROJECT))
+        for path in sources
+        if re.search(r"""["']style["']\s*:""", path.read_text())
     ]
     assert offending == []
