@@ -72,7 +72,9 @@ class RecordDebateAdmin(DebateAdmin):
             upload = form.cleaned_data["file"]
             try:
                 # A web request does not wait for another import to finish.
-                context["summary"] = import_record(upload.file, user=request.user, wait=False)
+                context["summary"] = import_record(
+                    upload.file, user=request.user, name=upload.name, wait=False
+                )
                 context["filename"] = upload.name
                 form = ImportForm()
             except RecordError as error:

@@ -23,13 +23,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON file to import, or - for standard input")
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="why the file is imported; recorded in the history of every change it makes",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, reason, **options):
         max_bytes = settings.IMPORT_MAX_BYTES
         if file == "-":
-            data = sys.stdin.buffer
+            data, name = sys.stdin.buffer, "standard input"
         else:
             data = Path(file)
+            name = data.name
             try:
                 size = data.stat().st_size
                 data.open("rb").close()
@@ -40,7 +46,9 @@ class Command(BaseCommand):
         # On a terminal, a long import shows how far it is; piped or logged, nothing.
         progress = Progress(sys.stderr)
         try:
-            summary = import_record(data, progress=progress, max_bytes=max_bytes)
+            summary = import_record(
+                data, name=name, reason=reason, progress=progress, max_bytes=max_bytes
+            )
         except RecordError as error:
             for message in error.errors:
                 self.stderr.write(message)
