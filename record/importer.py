@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from debates.models import Status
+from debates.models import Participant, Status
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
@@ -73,7 +73,15 @@ def another_import_message():
 
 
 def import_record(
-    data, user=None, *, name=None, reason=None, progress=None, wait=True, max_bytes=None
+    data,
+    user=None,
+    *,
+    name=None,
+    reason="",
+    progress=None,
+    wait=True,
+    max_bytes=None,
+    allow_reveal=False,
 ):
     """Import the file ``data``; return a Summary or raise RecordError.
 
@@ -84,6 +92,10 @@ def import_record(
     default) and ``reason``, if given. ``progress`` is a ``Progress``; ``wait=False``
     refuses at once, rather than waiting, while another import is running.
     ``max_bytes`` defaults to the IMPORT_MAX_BYTES setting.
+
+    A file that lowers a participant's protection (anonymous -> role -> named) needs
+    the user's reveal permission or, without a user (the command line), the explicit
+    ``allow_reveal``; and a ``reason``, recorded in the history with the changes.
     """
     if max_bytes is None:
         max_bytes = settings.IMPORT_MAX_BYTES
@@ -97,8 +109,9 @@ def import_record(
             raise RecordError(outline.errors)
         while True:
             try:
+                may_reveal = allow_reveal if user is None else Participant.may_reveal(user)
                 history = ImportHistory(user, history_reason)
-                return _import(source, outline, user, history, progress, wait)
+                return _import(source, outline, user, history, progress, wait, may_reveal, reason)
             except OperationalError as error:
                 # SQLite: another import holds the write lock past the busy timeout.
                 if "locked" not in str(error):
@@ -114,11 +127,11 @@ def import_record(
                 ) from None
 
 
-def _import(source, outline, user, history, progress, wait):
+def _import(source, outline, user, history, progress, wait, may_reveal, reason):
     with _sqlite_write_lock(), transaction.atomic():
         _serialise(wait, progress)
         progress.start(_("Checking"), outline.statements)
-        plan = check(source, outline, progress)
+        plan = check(source, outline, progress, user=user, may_reveal=may_reveal, reason=reason)
         if user is not None:
             check_permissions(plan, user)
         errors = in_file_order([*outline.problems, *plan.errors])

@@ -18,18 +18,34 @@ class Command(BaseCommand):
         "by slug, so importing the same file twice changes nothing the second time. "
         "All or nothing: on any error nothing is written and every error is listed "
         "with its place in the file. Files larger than IMPORT_MAX_BYTES are refused; "
-        "while another import runs, this one waits for it."
+        "while another import runs, this one waits for it. A file that reveals more of a "
+        "participant (anonymous to role to named) is refused unless run with "
+        "--allow-reveal and --reason."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON file to import, or - for standard input")
+        parser.add_argument(
+            "--allow-reveal",
+            action="store_true",
+            help=(
+                "allow the file to lower participants' protection (anonymous to role to "
+                "named); needs --reason, and consent in the file for each one it names"
+            ),
+        )
         parser.add_argument(
             "--reason",
             default="",
             help="why the file is imported; recorded in the history of every change it makes",
         )
 
-    def handle(self, *args, file, reason, **options):
+    def handle(self, *args, file, allow_reveal=False, reason="", **options):
+        reason = reason.strip()
+        if allow_reveal and not reason:
+            raise CommandError("--allow-reveal needs --reason: say why, it is recorded.")
+        if allow_reveal:
+            # The history says the flag was given, and why.
+            reason = f"import_debates --allow-reveal: {reason}"
         max_bytes = settings.IMPORT_MAX_BYTES
         if file == "-":
             data, name = sys.stdin.buffer, "standard input"
@@ -47,7 +63,12 @@ class Command(BaseCommand):
         progress = Progress(sys.stderr)
         try:
             summary = import_record(
-                data, name=name, reason=reason, progress=progress, max_bytes=max_bytes
+                data,
+                name=name,
+                progress=progress,
+                max_bytes=max_bytes,
+                allow_reveal=allow_reveal,
+                reason=reason,
             )
         except RecordError as error:
             for message in error.errors:
