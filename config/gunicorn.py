@@ -12,6 +12,9 @@ from gunicorn import glogging
 
 bind = [os.environ.get("ADDR", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
+# An admin upload is imported within its request: a 50 MB file may take a minute or more
+# (gunicorn's default of 30 s would kill the worker mid-import).
+timeout = 180
 
 # One line per request on standard output, without the client's address, user agent,
 # referrer or query string: readers' addresses (and what they searched for) are not kept.

@@ -199,7 +199,8 @@ INLINE = re.compile(
 )
 
 
-APPS = ["templates", "debates", "reports", "record", "config"]
+# The project's templates and every app of its own (any folder with an apps.py), config too.
+APPS = ["templates", "config", *(path.parent.name for path in PROJECT.glob("*/apps.py"))]
 
 
 def test_no_template_has_inline_script_style_or_event_handlers():
