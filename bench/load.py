@@ -44,6 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.middleware import HEADER as CPU_HEADER
+
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO_FILE = "demo/afghans-reject-russian-alliance.json"
 HELLO = "hello"
@@ -51,7 +55,9 @@ HELLO_PATH = "/_bench/hello"
 # The header that names the page in gunicorn's access log, so worker times can be matched
 # to pages without logging query strings; warm-up requests do not send it.
 PAGE_HEADER = "X-Bench-Page"
-ACCESS_LOG_FORMAT = f"%({{{PAGE_HEADER.lower()}}}i)s %(s)s %(D)s"
+# Each line: the page's name, the status, microseconds in the worker and of its CPU time
+# (bench/middleware.py's header).
+ACCESS_LOG_FORMAT = f"%({{{PAGE_HEADER.lower()}}}i)s %(s)s %(D)s %({{{CPU_HEADER.lower()}}}o)s"
 MAX_CLIENTS = 512
 MAX_SECONDS = 600
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -150,6 +156,8 @@ class PageFigures:
     p99: float | None = None
     worker_p50: float | None = None
     ratio: float | None = None  # worker median over the hello-world view's
+    cpu_p50: float | None = None
+    cpu_ratio: float | None = None  # CPU median over the hello-world view's
 
 
 @dataclass
@@ -168,8 +176,12 @@ class Summary:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def summarize(samples, worker_seconds, seconds, pages):
-    """Figures for a run: samples from the clients, {page: [seconds]} from the workers."""
+def ratio(value, baseline):
+    return value / baseline if value and baseline else None
+
+
+def summarize(samples, worker, seconds, pages):
+    """Figures for a run: samples from the clients, WorkerTimes from the access log."""
     by_page = defaultdict(list)
     for sample in samples:
         by_page[sample.page].append(sample)
@@ -183,11 +195,13 @@ def summarize(samples, worker_seconds, seconds, pages):
         p99=percentile(ok, 99),
         error_examples=sorted({f"{s.page}: {s.error}" for s in samples if s.error})[:10],
     )
-    hello_median = percentile(worker_seconds.get(HELLO, []), 50)
+    hello_wall = percentile(worker.wall.get(HELLO, []), 50)
+    hello_cpu = percentile(worker.cpu.get(HELLO, []), 50)
     for page in [HELLO, *pages]:
         page_samples = by_page.get(page, [])
         times = [s.seconds for s in page_samples if s.error is None]
-        worker_p50 = percentile(worker_seconds.get(page, []), 50)
+        worker_p50 = percentile(worker.wall.get(page, []), 50)
+        cpu_p50 = percentile(worker.cpu.get(page, []), 50)
         summary.pages[page] = PageFigures(
             requests=len(page_samples),
             errors=sum(s.error is not None for s in page_samples),
@@ -195,26 +209,40 @@ def summarize(samples, worker_seconds, seconds, pages):
             p95=percentile(times, 95),
             p99=percentile(times, 99),
             worker_p50=worker_p50,
-            ratio=worker_p50 / hello_median if worker_p50 and hello_median else None,
+            ratio=ratio(worker_p50, hello_wall),
+            cpu_p50=cpu_p50,
+            cpu_ratio=ratio(cpu_p50, hello_cpu),
         )
     return summary
 
 
+@dataclass
+class WorkerTimes:
+    wall: dict = field(default_factory=lambda: defaultdict(list))  # {page: [seconds]}
+    cpu: dict = field(default_factory=lambda: defaultdict(list))
+
+
 def parse_access_log(lines):
-    """{page: [seconds in the worker]} from access-log lines in ACCESS_LOG_FORMAT."""
-    times = defaultdict(list)
+    """WorkerTimes of the measured 2xx answers, from lines in ACCESS_LOG_FORMAT."""
+    times = WorkerTimes()
     for line in lines:
-        parts = line.rstrip("\n").rsplit(" ", 2)
-        if len(parts) != 3 or not parts[2].isdigit() or parts[0] == "-":
+        parts = line.rstrip("\n").rsplit(" ", 3)
+        if len(parts) != 4 or parts[0] == "-" or not parts[1].startswith("2"):
             continue
-        page, status, micros = parts
-        if status.startswith("2"):
-            times[page].append(int(micros) / 1e6)
+        page, _, wall, cpu = parts
+        if wall.isdigit():
+            times.wall[page].append(int(wall) / 1e6)
+        if cpu.isdigit():
+            times.cpu[page].append(int(cpu) / 1e6)
     return times
 
 
 def milliseconds(value):
     return "-" if value is None else f"{value * 1000:.1f}"
+
+
+def multiple(value):
+    return "-" if value is None else f"{value:.1f}"
 
 
 def report(summary, notes):
@@ -225,20 +253,22 @@ def report(summary, notes):
         f"latency (ms, at the client): p50 {milliseconds(summary.p50)}, "
         f"p95 {milliseconds(summary.p95)}, p99 {milliseconds(summary.p99)}",
         "",
+        f"{'':<18} {'':>8} {'':>6} {'at the client':^26} {'in the worker':^17} {'its CPU':^16}",
         f"{'page':<18} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'worker p50 ms':>13} {'x hello':>7}",
+        f"{'p99 ms':>8} {'p50 ms':>8} {'x hello':>8} {'p50 ms':>7} {'x hello':>8}",
     ]
     for page, figures in summary.pages.items():
-        ratio = "-" if figures.ratio is None else f"{figures.ratio:.1f}"
         lines.append(
             f"{page:<18} {figures.requests:>8} {figures.errors:>6} "
             f"{milliseconds(figures.p50):>8} {milliseconds(figures.p95):>8} "
-            f"{milliseconds(figures.p99):>8} {milliseconds(figures.worker_p50):>13} {ratio:>7}"
+            f"{milliseconds(figures.p99):>8} {milliseconds(figures.worker_p50):>8} "
+            f"{multiple(figures.ratio):>8} {milliseconds(figures.cpu_p50):>7} "
+            f"{multiple(figures.cpu_ratio):>8}"
         )
     if summary.error_examples:
         lines += ["", "errors, for example:", *(f"  {e}" for e in summary.error_examples)]
     lines += ["", *notes]
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 # --- The load -------------------------------------------------------------------------------
@@ -425,9 +455,9 @@ class Gunicorn:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
-    def worker_seconds(self):
+    def worker_times(self):
         if not self.access_log.exists():
-            return {}
+            return WorkerTimes()
         with self.access_log.open() as lines:
             return parse_access_log(lines)
 
@@ -499,7 +529,7 @@ def run(args, workdir):
         load_after = os.getloadavg()
     finally:
         server.stop()
-    summary = summarize(samples, server.worker_seconds(), elapsed, pages)
+    summary = summarize(samples, server.worker_times(), elapsed, pages)
     notes = [
         f"gunicorn with production settings, {workers or '?'} workers, on 127.0.0.1; "
         f"database: {'a temporary SQLite file' if fresh else database}; "
@@ -507,8 +537,9 @@ def run(args, workdir):
         f"machine: {os.cpu_count()} cores, shared with the load generator, which used "
         f"{cpu:.1f} s of CPU ({100 * cpu / elapsed:.0f}% of one core); load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after",
-        "client latency includes waiting for a free worker; 'x hello' is the page's median "
-        "time in the worker over the hello-world view's",
+        "at the client: includes the wait for a free worker, alike for every page; in the "
+        "worker: from gunicorn's access log; x hello: the page's median over the "
+        "hello-world view's",
     ]
     return summary, pages, notes
 

@@ -94,7 +94,10 @@ def test_the_summary_counts_errors_and_times_only_answers_and_compares_with_hell
         load.Sample("home", 9.0, error="HTTP 500 for /"),
         load.Sample("search", 5.0, error="ConnectionResetError: reset for /search/"),
     ]
-    worker = {"hello": [0.001, 0.002, 0.003], "home": [0.040, 0.020]}
+    worker = load.WorkerTimes(
+        wall={"hello": [0.001, 0.002, 0.003], "home": [0.040, 0.020]},
+        cpu={"hello": [0.001], "home": [0.005]},
+    )
 
     summary = load.summarize(samples, worker, seconds=2.0, pages={"home": "/", "search": "/s/"})
 
@@ -105,6 +108,7 @@ def test_the_summary_counts_errors_and_times_only_answers_and_compares_with_hell
     assert home.p50 == pytest.approx(0.200)
     assert home.worker_p50 == pytest.approx(0.030)
     assert home.ratio == pytest.approx(15.0)
+    assert home.cpu_ratio == pytest.approx(5.0)
     search = summary.pages["search"]
     assert (search.requests, search.errors, search.p50, search.ratio) == (1, 1, None, None)
     assert summary.error_examples == [
@@ -118,16 +122,17 @@ def test_the_summary_counts_errors_and_times_only_answers_and_compares_with_hell
 
 def test_worker_times_come_from_measured_answers_in_the_access_log_only():
     lines = [
-        "home 200 31250\n",
-        "debates filtered 200 50000\n",
-        "- 200 99999\n",  # warm-up: no page header
-        "home 404 1000\n",
+        "home 200 31250 20000\n",
+        "debates filtered 200 50000 -\n",
+        "- 200 99999 99999\n",  # warm-up: no page header
+        "home 404 1000 1000\n",
         "garbage\n",
     ]
 
     times = load.parse_access_log(lines)
 
-    assert times == {"home": [0.03125], "debates filtered": [0.05]}
+    assert times.wall == {"home": [0.03125], "debates filtered": [0.05]}
+    assert times.cpu == {"home": [0.02]}
 
 
 def test_gunicorn_gets_production_settings_for_plain_http_on_loopback(monkeypatch):
@@ -191,4 +196,5 @@ def test_a_short_run_serves_every_page_without_an_error(bench_database, tmp_path
     for page, page_figures in figures["pages"].items():
         assert page_figures["requests"] > 0, page
         assert page_figures["ratio"] is not None, page
+        assert page_figures["cpu_ratio"] is not None, page
     assert "requests/s, 0 errors" in result.stdout
