@@ -548,9 +548,9 @@ def main(argv=None):
     args = arguments(argv)
 
     def terminated(signum, frame):
-        raise SystemExit(128 + signum)
+        raise KeyboardInterrupt
 
-    # A plain kill stops gunicorn too: the finally clauses run.
+    # A plain kill stops gunicorn too, as Ctrl-C does: the finally clauses run.
     signal.signal(signal.SIGTERM, terminated)
     workdir = Path(tempfile.mkdtemp(prefix="debate-record-load-"))
     try:
