@@ -253,8 +253,9 @@ class ParticipantForm(forms.ModelForm):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(MakeAnonymousAction, SimpleHistoryAdmin):
     form = ParticipantForm
+    actions = ["make_participants_anonymous"]
     list_display = ["name", "attribution", "role", "organisation", "province", "slug"]
     list_filter = ["attribution", "province", "gender"]
     search_fields = ["name", "slug", "role", "organisation"]
@@ -263,6 +264,9 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["province"]
     radio_fields = {"attribution": admin.VERTICAL}
     readonly_fields = ["label_check", "consents_given"]
+
+    def participants_of(self, queryset):
+        return Participant.objects.filter(pk__in=queryset.values("pk"))
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
