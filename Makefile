@@ -8,7 +8,8 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format migrate demo check install clean superuser bench screenshots
+.PHONY: help run serve test lint format migrate demo check install clean superuser bench loadtest \
+	screenshots backup restore
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -17,6 +18,9 @@ help:
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
+	@echo "make loadtest  CLIENTS=64 clients on the public pages under gunicorn for DURATION=30 s"
+	@echo "make backup a timestamped backup of the database into BACKUP_DIR (backups/)"
+	@echo "make restore FILE=...  load a backup into an empty database"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,9 +73,26 @@ STATEMENTS ?= 100000
 bench: install
 	DEBUG=1 $(BIN)/python bench/import_bench.py --statements $(STATEMENTS)
 
+# Requests per second and latency of the public pages under gunicorn with production
+# settings on loopback (bench/load.py; DATABASE_URL picks the database, else a temporary
+# SQLite file with the demo debates). README, "Load".
+CLIENTS ?= 64
+DURATION ?= 30
+loadtest: install
+	$(BIN)/python bench/load.py --clients $(CLIENTS) --seconds $(DURATION)
+
 # Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
 screenshots: demo
 	docs/screenshots.sh
+
+# Backups of the database DATABASE_URL names; README, "Backups". Encrypted to the gpg key
+# BACKUP_GPG_RECIPIENT when it is set.
+backup: install
+	$(BIN)/python manage.py backup_database
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/debate-record-....dump"; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)"
 
 superuser: migrate
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
