@@ -133,3 +133,30 @@ def test_a_public_page_renders_under_its_policy_without_a_violation(site, browse
         "link[rel=stylesheet]", "link => link.sheet && link.sheet.cssRules.length > 0"
     )
     assert watched.violations() == []
+
+
+def test_a_staff_member_sets_up_two_factor_login_under_the_admins_policy(site, browser, settings):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    settings.REQUIRE_2FA = True
+    url, _ = site
+    page = browser.new_page()
+    watched = Watched(page)
+    page.goto(f"{url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-12345!")
+    page.click("input[type=submit]")
+
+    # With REQUIRE_2FA on, the admin sends a staff member without an app to set one up.
+    page.wait_for_url(f"{url}/admin/two-factor/**")
+    assert page.locator(".two-factor-qr svg").is_visible()
+    key = b32decode(page.inner_text(".two-factor-qr ~ code").replace(" ", ""))
+    page.fill("input[name=token]", f"{totp(key):06d}")
+    page.click("input[type=submit][value=Confirm]")
+    assert page.locator(".backup-codes li").count() == 10
+
+    page.click("text=I have kept them")
+    page.wait_for_url(f"{url}/admin/")
+    assert watched.violations() == []
