@@ -206,3 +206,21 @@ def test_the_access_log_keeps_no_client_address_and_no_search_words(served):
     requests = [line for line in served.log.read_text().splitlines() if '"GET ' in line]
     assert any('"GET /search/ HTTP/1.1" 200' in line for line in requests), requests
     assert not any("127.0.0.1" in line or "secret-words" in line for line in requests)
+
+
+def test_make_run_still_serves_the_stylesheet_under_its_plain_name(tmp_path):
+    # make run: DEBUG=1 and Django's development server, no collectstatic.
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", free_port(), DEBUG="1")
+    server = Server(
+        [sys.executable, "manage.py", "runserver", "--noreload", env["ADDR"]],
+        env,
+        tmp_path / "runserver.log",
+    )
+    try:
+        server.wait_until_up()
+        response, body = server.get("/static/css/site.css")
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("text/css")
+        assert b".site-header" in body
+    finally:
+        server.stop()
