@@ -172,6 +172,8 @@ def bench_database(request):
 
 
 @pytest.mark.slow
+# Marked, so that `-m slow` alone still sets up the test database (see bench_database).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_short_run_serves_every_page_without_an_error(bench_database, tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     command = [sys.executable, "bench/load.py", "--clients=4", "--seconds=3", "--warmup=1"]

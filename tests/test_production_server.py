@@ -16,7 +16,13 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.slow
+# The django_db mark, not only the fixture: pytest-django sets up the test database only
+# for databases that collected tests are marked with, and `-m slow` collects only these.
+# Serialized rollback brings back the provinces (a data migration) after each flush.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PROJECT = Path(__file__).resolve().parent.parent
 ONE_YEAR = 365 * 24 * 3600
