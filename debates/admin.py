@@ -1,11 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import (
+    DELETE,
     Debate,
     Participant,
     Position,
@@ -129,9 +133,58 @@ class StatementInlineForm(forms.ModelForm):
         }
 
 
+def sentence(refusal):
+    """A refusal from the models' publishing rule as a message in the admin."""
+    return f"{capfirst(str(refusal))}."
+
+
+def changes_of(form):
+    """{field: new value} of what a bound, valid form changes."""
+    return {name: form.cleaned_data.get(name) for name in form.changed_data}
+
+
+class StatementFormSet(forms.BaseInlineFormSet):
+    # The signed-in user, set per request by StatementInline.get_formset.
+    user = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        debate = self.instance
+        status, featured = None, set()
+        if debate.pk is not None:
+            # The stored status: the debate form has already applied its new one.
+            status = Debate.objects.filter(pk=debate.pk).values_list("status", flat=True).first()
+            featured = set(
+                Statement.objects.filter(debate=debate)
+                .featured_in_published_reports()
+                .values_list("pk", flat=True)
+            )
+        refusals = []
+        for form in self.forms:
+            statement = form.instance
+            if self.can_delete and self._should_delete_form(form):
+                if statement.pk is None:
+                    continue
+                changes = DELETE
+            elif form.has_changed():
+                changes = changes_of(form)
+            else:
+                continue
+            refusal = Statement.change_refusal(
+                self.user, changes, debate_status=status, featured=statement.pk in featured
+            )
+            if refusal and refusal not in refusals:
+                refusals.append(refusal)
+        if refusals:
+            raise ValidationError([sentence(refusal) for refusal in refusals])
+
+
 class StatementInline(admin.TabularInline):
     model = Statement
     form = StatementInlineForm
+    formset = StatementFormSet
     extra = 1
     autocomplete_fields = ["speaker"]
     ordering = ["order", "id"]
@@ -143,6 +196,7 @@ class StatementInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
         position = formset.form.base_fields["position"]
         position.queryset = position.queryset.select_related("topic")
         # Offer only the debate's own positions; on save, validation names a wrong one.
@@ -158,8 +212,29 @@ class StatementInline(admin.TabularInline):
         return formset
 
 
+class DebateForm(forms.ModelForm):
+    # The signed-in user, set per request by DebateAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        debate = self.instance  # as stored: the form's values are applied after clean()
+        stored = debate.pk is not None
+        refusal = Debate.change_refusal(
+            self.user,
+            changes_of(self),
+            status=debate.status if stored else None,
+            in_published_report=stored
+            and Debate.objects.filter(pk=debate.pk).in_published_reports().exists(),
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Debate)
 class DebateAdmin(admin.ModelAdmin):
+    form = DebateForm
     list_display = [
         "title",
         "province",
@@ -182,7 +257,7 @@ class DebateAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "topic", "province", "moderator"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["send_for_review", "publish", "unpublish"]
     inlines = [StatementInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "programme", "topic"]}),
@@ -204,7 +279,52 @@ class DebateAdmin(admin.ModelAdmin):
     def statement_count(self, obj):
         return obj.statement_count
 
-    @admin.action(description=_("Publish selected debates"), permissions=["change"])
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        if "status" in form.base_fields:
+            form.base_fields["status"].choices = Status.choices_for(
+                Debate.may_publish(request.user), obj.status if obj else None
+            )
+        return form
+
+    def has_publish_permission(self, request):
+        return Debate.may_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Debate.change_refusal(
+            request.user,
+            DELETE,
+            status=obj.status,
+            in_published_report=Debate.objects.filter(pk=obj.pk).in_published_reports().exists(),
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # A report keeps its other debates: say which published reports lose this one.
+        debate = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and debate is not None:
+            headlines = debate.reports.filter(status=Status.PUBLISHED).values_list(
+                "headline", flat=True
+            )
+            if headlines:
+                self.message_user(
+                    request,
+                    _(
+                        "Published reports are based on this debate: %(reports)s. Deleting it "
+                        "takes it off their list of debates."
+                    )
+                    % {"reports": ", ".join(f"“{headline}”" for headline in headlines)},
+                    messages.WARNING,
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Send selected drafts for review"), permissions=["change"])
+    def send_for_review(self, request, queryset):
+        self._set_status(request, queryset.filter(status=Status.DRAFT), Status.REVIEW)
+
+    @admin.action(description=_("Publish selected debates"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED)
 
@@ -215,7 +335,27 @@ class DebateAdmin(admin.ModelAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        updated = queryset.exclude(status=status).update(status=status)
+        debates = list(queryset.exclude(status=status))
+        in_reports = set(
+            Debate.objects.filter(pk__in=[debate.pk for debate in debates])
+            .in_published_reports()
+            .values_list("pk", flat=True)
+        )
+        updated = 0
+        for debate in debates:
+            refusal = Debate.change_refusal(
+                request.user,
+                {"status": status},
+                status=debate.status,
+                in_published_report=debate.pk in in_reports,
+            )
+            if refusal:
+                self.message_user(request, f"“{debate.title}”: {sentence(refusal)}", messages.ERROR)
+                continue
+            debate.status = status
+            # One save each, so that each change is in the debate's history.
+            debate.save(update_fields=["status", "updated_at"])
+            updated += 1
         label = Status(status).label.lower()
         self.message_user(
             request,
@@ -239,9 +379,32 @@ class PositionAdmin(admin.ModelAdmin):
     list_select_related = ["topic"]
 
 
+class StatementForm(forms.ModelForm):
+    # The signed-in user, set per request by StatementAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        statement = self.instance  # as stored: the form's values are applied after clean()
+        if statement.pk is None:
+            debate = cleaned.get("debate")
+            status, featured = (debate.status if debate else None), False
+        else:
+            status = statement.debate.status
+            featured = statement.featured_in.filter(report__status=Status.PUBLISHED).exists()
+        refusal = Statement.change_refusal(
+            self.user, changes_of(self), debate_status=status, featured=featured
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
+
+    form = StatementForm
 
     list_display = ["short_text", "debate", "speaker", "position", "kind", "key"]
     list_filter = ["kind", "debate__status", ("debate__province", admin.RelatedOnlyFieldListFilter)]
@@ -259,6 +422,26 @@ class StatementAdmin(admin.ModelAdmin):
         "original_language",
         "key",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A statement stays in its debate: moving it would change two debates at once.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "debate"] if obj is not None else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Statement.change_refusal(
+            request.user,
+            DELETE,
+            debate_status=obj.debate.status,
+            featured=obj.featured_in.filter(report__status=Status.PUBLISHED).exists(),
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

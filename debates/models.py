@@ -62,7 +62,73 @@ def slug_field(verbose_name=None, **kwargs):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Waiting for review")
     PUBLISHED = "published", _("Published")
+
+    @classmethod
+    def choices_for(cls, may_publish, current=None):
+        """The statuses a user may choose: without permission to publish, draft and
+        review (and ``current``, so a published object's form keeps its value)."""
+        if may_publish:
+            return cls.choices
+        return [
+            (value, label)
+            for value, label in cls.choices
+            if value != cls.PUBLISHED or value == current
+        ]
+
+
+# Who may publish, and change what is public -------------------------------------
+#
+# The one rule for debates, statements and reports, used by the admin (forms, list
+# actions, delete) and by the importer. A change is a dict {field: new value} of the
+# fields that change; what the object is now (its status, whether a published report
+# draws on it) is passed in, so the importer can ask about rows without loading them.
+
+PUBLISH_DEBATE = "debates.publish_debate"
+PUBLISH_REPORT = "reports.publish_report"
+
+
+def unprotective(changes, protective):
+    """The fields of ``changes`` that do more than protect speakers.
+
+    ``protective`` maps a field to a test of its new value: unpublishing, withholding a
+    statement. Protecting is open to anyone who may change the object.
+    """
+    return [name for name, value in changes.items() if not protective.get(name, _never)(value)]
+
+
+def _never(value):
+    return False
+
+
+def publishing_refusal(
+    user,
+    changes,
+    *,
+    protective,
+    published,
+    publish_permission,
+    published_message,
+    in_published_report=False,
+    report_message=None,
+    publishes=False,
+    publish_message=None,
+):
+    """Why ``user`` may not make ``changes`` (None: they may); see the callers."""
+    if publishes and not user.has_perm(publish_permission):
+        return publish_message
+    if not unprotective(changes, protective):
+        return None
+    if published and not user.has_perm(publish_permission):
+        return published_message
+    if in_published_report and not user.has_perm(PUBLISH_REPORT):
+        return report_message
+    return None
+
+
+# Deleting is never protective: it is refused where a change would be.
+DELETE = {"DELETE": True}
 
 
 class HasDebatesQuerySet(models.QuerySet):
@@ -344,6 +410,14 @@ class DebateQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
+    def in_review(self):
+        """Finished drafts waiting for an editor to publish them."""
+        return self.filter(status=Status.REVIEW)
+
+    def in_published_reports(self):
+        """Debates a published report is based on."""
+        return self.filter(reports__status=Status.PUBLISHED).distinct()
+
     def in_province(self, province):
         return self.filter(province=province)
 
@@ -466,7 +540,10 @@ class Debate(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text=_("A draft is never shown to the public."),
+        help_text=_(
+            "Only a published debate is shown to the public. Send a finished draft for "
+            "review; an editor publishes it."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -478,6 +555,7 @@ class Debate(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("debate")
         verbose_name_plural = _("debates")
+        permissions = [("publish_debate", _("Can publish debates and change published ones"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attendance_women__isnull=True)
@@ -503,6 +581,45 @@ class Debate(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    # Changes anyone who may change debates may make: taking a debate off the site.
+    PROTECTIVE = {"status": lambda value: value != Status.PUBLISHED}
+
+    @staticmethod
+    def may_publish(user):
+        return user.has_perm(PUBLISH_DEBATE)
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, status=None, in_published_report=False):
+        """Why ``user`` may not make ``changes`` to a debate, or None if they may.
+
+        ``status`` is the debate's stored status (None: a new debate); pass ``DELETE``
+        as ``changes`` to ask about deleting it. Publishing needs ``publish_debate``;
+        so does changing a published debate, and changing a debate a published report
+        is based on needs ``publish_report``, except for unpublishing.
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective=cls.PROTECTIVE,
+            published=status == Status.PUBLISHED,
+            publish_permission=PUBLISH_DEBATE,
+            publishes=status != Status.PUBLISHED
+            and changes.get("status", status) == Status.PUBLISHED,
+            publish_message=_(
+                "you do not have permission to publish debates "
+                "(an editor publishes a debate in review)"
+            ),
+            published_message=_(
+                "the debate is published: changing or deleting it needs permission to "
+                "publish debates (anyone may unpublish it or withhold a statement)"
+            ),
+            in_published_report=in_published_report,
+            report_message=_(
+                "a published report is based on this debate: changing or deleting it needs "
+                "permission to publish reports (anyone may unpublish it)"
+            ),
+        )
 
     @property
     def held_on_display(self):
@@ -562,6 +679,9 @@ class Debate(models.Model):
 class StatementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(debate__status=Status.PUBLISHED)
+
+    def featured_in_published_reports(self):
+        return self.filter(featured_in__report__status=Status.PUBLISHED).distinct()
 
     def in_spoken_order(self):
         return self.order_by("debate_id", "order", "id")
@@ -699,6 +819,36 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.debate.get_absolute_url()}#{self.anchor}"
+
+    # Changes anyone who may change statements may make: withholding one.
+    PROTECTIVE = {"withheld": bool}
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, debate_status=None, featured=False):
+        """Why ``user`` may not make ``changes`` to a statement, or None if they may.
+
+        ``debate_status`` is its debate's stored status, ``featured`` whether a published
+        report features it; a new statement's ``changes`` are all its fields, and
+        ``DELETE`` asks about deleting it. A published debate's statements are its
+        content (``publish_debate``); a featured one is a published report's too
+        (``publish_report``). Withholding is open to all who may change statements.
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective=cls.PROTECTIVE,
+            published=debate_status == Status.PUBLISHED,
+            publish_permission=PUBLISH_DEBATE,
+            published_message=_(
+                "the debate is published: changing or deleting its statements needs "
+                "permission to publish debates (anyone may withhold one)"
+            ),
+            in_published_report=featured,
+            report_message=_(
+                "a published report features this statement: changing or deleting it needs "
+                "permission to publish reports (anyone may withhold it)"
+            ),
+        )
 
     @property
     def anchor(self):

@@ -17,7 +17,14 @@ from debates.models import Debate, Participant, Position, Programme, Statement, 
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
-from .check import CHUNK, record_columns, rows_multi, statement_columns
+from .check import (
+    CHUNK,
+    debate_columns,
+    record_columns,
+    report_columns,
+    rows_multi,
+    statement_columns,
+)
 from .exporter import synthetic_key
 from .schema import POSITION_FIELDS, STATEMENT_FIELDS
 
@@ -130,26 +137,10 @@ class Writer:
         }
 
     def _debate(self, item_schema, values):
-        plan = self.plan
-        attendance = values["attendance"] or {}
-        return {
-            **record_columns(item_schema, values),
-            **{
-                key.field: attendance.get(key.name)
-                for key in schema.ATTENDANCE.keys
-                if key.field is not None
-            },
-            "province_id": plan.provinces[values["province"]],
-            "programme_id": plan.id_of("programmes", values["programme"]),
-            "topic_id": plan.id_of("topics", values["topic"]),
-            "moderator_id": plan.id_of("participants", values["moderator"]),
-        }
+        return debate_columns(self.plan, values)
 
     def _report(self, item_schema, values):
-        return {
-            **record_columns(item_schema, values),
-            "programme_id": self.plan.id_of("programmes", values["programme"]),
-        }
+        return report_columns(self.plan, values)
 
     def _write_positions(self):
         plan = self.plan

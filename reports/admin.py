@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from debates.models import Statement, Status
+from debates.admin import changes_of, sentence
+from debates.models import DELETE, Statement, Status
 
 from .models import FeaturedQuote, Report, featured_quote_problem
 from .quotecheck import Verdict, check_quotes
@@ -67,8 +68,24 @@ class FeaturedQuoteInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReportForm(forms.ModelForm):
+    # The signed-in user, set per request by ReportAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        report = self.instance  # as stored: the form's values are applied after clean()
+        refusal = Report.change_refusal(
+            self.user, changes_of(self), status=report.status if report.pk else None
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    form = ReportForm
     list_display = ["headline", "status", "published_on", "programme", "quote_count"]
     list_filter = [
         "status",
@@ -81,7 +98,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["programme"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["programme", "debates"]
-    actions = ["publish", "unpublish"]
+    actions = ["send_for_review", "publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
         (None, {"fields": ["programme", "published_on", "debates"]}),
@@ -97,22 +114,31 @@ class ReportAdmin(admin.ModelAdmin):
         return [FeaturedQuoteInline] if obj is not None else []
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("reports.publish_report")
+        return Report.may_publish(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        if "status" in form.base_fields:
+            form.base_fields["status"].choices = Status.choices_for(
+                self.has_publish_permission(request), obj.status if obj else None
+            )
+        return form
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["quote_check", "preview"]
-        if not self.has_publish_permission(request):
-            readonly.append("status")
-        return readonly
+        return ["quote_check", "preview"]
 
     def has_change_permission(self, request, obj=None):
-        # What is published is live: only those who may publish may change it.
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+        # What is published is live: only those who may publish may change it in a form
+        # (anyone who may change reports may unpublish it, on the list).
+        if obj is not None and Report.change_refusal(
+            request.user, {"body": obj.body}, status=obj.status
+        ):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+        if obj is not None and Report.change_refusal(request.user, DELETE, status=obj.status):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -184,6 +210,24 @@ class ReportAdmin(admin.ModelAdmin):
             rows,
         )
 
+    @admin.action(description=_("Send selected drafts for review"), permissions=["change"])
+    def send_for_review(self, request, queryset):
+        count = 0
+        for report in queryset.filter(status=Status.DRAFT):
+            report.status = Status.REVIEW
+            report.save(update_fields=["status", "updated_at"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%d report is now waiting for review.",
+                "%d reports are now waiting for review.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Publish selected reports"), permissions=["publish"])
     def publish(self, request, queryset):
         published = 0
@@ -215,10 +259,15 @@ class ReportAdmin(admin.ModelAdmin):
             )
 
     @admin.action(
-        description=_("Unpublish selected reports (back to draft)"), permissions=["publish"]
+        description=_("Unpublish selected reports (back to draft)"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT)
+        # Taking a report off the site protects: anyone who may change reports may.
+        count = 0
+        for report in queryset.filter(status=Status.PUBLISHED):
+            report.status = Status.DRAFT
+            report.save(update_fields=["status", "updated_at"])
+            count += 1
         self.message_user(
             request,
             ngettext("%d report is now a draft.", "%d reports are now drafts.", count) % count,
