@@ -123,6 +123,7 @@ class StatementInlineForm(forms.ModelForm):
             "original_text",
             "original_language",
             "key",
+            "withheld",
         ]
         widgets = {
             "order": forms.NumberInput(attrs={"style": "width: 4em"}),
@@ -273,7 +274,8 @@ class DebateAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_statement_count()
+        # Staff count every statement, withheld ones too.
+        return super().get_queryset(request).with_statement_count(Statement.objects.all())
 
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj):
@@ -406,8 +408,13 @@ class StatementAdmin(admin.ModelAdmin):
 
     form = StatementForm
 
-    list_display = ["short_text", "debate", "speaker", "position", "kind", "key"]
-    list_filter = ["kind", "debate__status", ("debate__province", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["short_text", "debate", "speaker", "position", "kind", "key", "withheld"]
+    list_filter = [
+        "kind",
+        "withheld",
+        "debate__status",
+        ("debate__province", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
     list_select_related = ["debate__province", "speaker", "position__topic"]
     autocomplete_fields = ["debate", "speaker"]
@@ -421,6 +428,7 @@ class StatementAdmin(admin.ModelAdmin):
         "original_text",
         "original_language",
         "key",
+        "withheld",
     ]
 
     def get_readonly_fields(self, request, obj=None):

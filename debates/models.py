@@ -340,7 +340,7 @@ class ParticipantQuerySet(models.QuerySet):
         return (
             self.named()
             .filter(
-                Q(statements__debate__status=Status.PUBLISHED)
+                Q(statements__in=Statement.objects.published())
                 | Q(moderated_debates__status=Status.PUBLISHED)
             )
             .distinct()
@@ -445,11 +445,14 @@ class DebateQuerySet(models.QuerySet):
         """What a debate's public label needs, in the same query."""
         return self.select_related("province", "topic", "programme", "moderator__province")
 
-    def with_statement_count(self):
+    def with_statement_count(self, statements=None):
+        """Each debate's count of ``statements``: by default those the public may see."""
+        if statements is None:
+            statements = Statement.objects.published()
         # A correlated subquery is counted only for the rows a page shows, where a join
         # and GROUP BY would count the statements of every debate before paginating.
         statements = (
-            Statement.objects.filter(debate=models.OuterRef("pk"))
+            statements.filter(debate=models.OuterRef("pk"))
             .order_by()
             .values("debate")
             .annotate(n=models.Count("id"))
@@ -678,7 +681,8 @@ class Debate(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(debate__status=Status.PUBLISHED)
+        """What the public may see: statements of published debates, none withheld."""
+        return self.filter(debate__status=Status.PUBLISHED, withheld=False)
 
     def featured_in_published_reports(self):
         return self.filter(featured_in__report__status=Status.PUBLISHED).distinct()
@@ -789,6 +793,14 @@ class Statement(models.Model):
         unique=True,
         validators=[slug_validator],
         help_text=_("Optional; lets a report feature this statement. Unique across all."),
+    )
+    withheld = models.BooleanField(
+        _("withheld"),
+        default=False,
+        help_text=_(
+            "Withdrawn from the public (the speaker asked, or it could endanger someone): "
+            "gone from every public page, feed and search at once; staff keep it."
+        ),
     )
 
     objects = StatementQuerySet.as_manager()

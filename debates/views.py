@@ -59,7 +59,7 @@ def debate_list(request):
 
 def debate_detail(request, slug):
     debate = get_object_or_404(Debate.objects.published().with_related(), slug=slug)
-    statements = debate.statements.for_display().in_spoken_order()
+    statements = debate.statements.published().for_display().in_spoken_order()
     positions = list(debate.topic.positions.all()) if debate.topic_id else []
     groups = debate.position_groups(statements, positions)
     return render(

@@ -44,6 +44,7 @@ CODE = "code"  # a province code
 DATE = "date"
 COUNT = "count"  # a whole number, zero or more
 CHOICE = "choice"
+BOOL = "bool"  # true or false
 OBJECT = "object"
 LIST = "list"  # of objects (``schema``) or of slugs (``schema`` is None)
 
@@ -78,6 +79,7 @@ STATEMENT_FIELDS = [
     "original_text",
     "original_language",
     "key",
+    "withheld",
 ]
 REPORT_FIELDS = [
     "headline",
@@ -226,6 +228,8 @@ STATEMENT = Schema(
         Key("text", required=True, field="text"),
         Key("original_text", default="", field="original_text"),
         Key("original_language", default="", field="original_language"),
+        # Withdrawn from the public; staff keep it. Written only when true.
+        Key("withheld", BOOL, default=False, field="withheld"),
     ),
 )
 
@@ -390,6 +394,13 @@ class Checker:
                 slug = self._check_slug(item, f"{where}[{index}]")
                 slugs.append(None if slug is _INVALID else slug)
             return slugs
+        if key.kind == BOOL:
+            if not isinstance(raw, bool):
+                self.error(
+                    where, _("expected true or false, got %(type)s") % {"type": type_name(raw)}
+                )
+                return _INVALID
+            return raw
         if key.kind == COUNT:
             if isinstance(raw, bool) or not isinstance(raw, int):
                 self.error(

@@ -183,6 +183,10 @@ class ReportAdmin(admin.ModelAdmin):
             return _("The body quotes nothing.")
         verdicts = {
             Verdict.MATCHED: _("✔ matches"),
+            Verdict.WITHDRAWN: _(
+                "✘ quotes a withdrawn statement: the public reads “[quote withdrawn]” "
+                "here; rewrite the passage"
+            ),
             Verdict.MISQUOTED: _("✘ differs from"),
             Verdict.UNSOURCED: _("✘ no source in the report's debates"),
         }

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from debates.feeds import PlainTextAtom1Feed, as_datetime
 
-from .models import Report
+from .models import Report, attach_withdrawn
 
 
 class ReportsFeed(Feed):
@@ -14,7 +14,8 @@ class ReportsFeed(Feed):
     link = reverse_lazy("reports:report_list")
 
     def items(self):
-        return Report.objects.published().newest_first()[:50]
+        # Descriptions drawn from a body leave out what it quotes of withheld statements.
+        return attach_withdrawn(Report.objects.published().newest_first()[:50])
 
     def item_title(self, item):
         return item.headline

@@ -1,9 +1,12 @@
 """Reports: stories editors write from one or more debates, featuring their statements."""
 
+from collections import defaultdict
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from debates.history import tracked
@@ -19,6 +22,7 @@ from debates.models import (
 )
 
 from .markdown import plain_text, render_markdown
+from .quotecheck import redact_withdrawn
 
 
 def featured_quote_problem(statement, debate_ids, report_status):
@@ -198,14 +202,48 @@ class Report(models.Model):
     def published_on_display(self):
         return format_day(self.published_on) if self.published_on else ""
 
+    @cached_property
+    def withdrawn_statements(self):
+        """The withheld statements of the report's debates (see ``attach_withdrawn``)."""
+        if self.pk is None:
+            return []
+        return list(
+            Statement.objects.filter(withheld=True, debate__reports=self).only(
+                "text", "original_text", "withheld"
+            )
+        )
+
+    @property
+    def public_body(self):
+        """The body as the public reads it: passages quoting withheld statements withdrawn."""
+        return redact_withdrawn(self.body, self.withdrawn_statements)
+
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        return render_markdown(self.public_body)
 
     @property
     def description(self):
         """One line for link previews and feeds."""
-        return self.standfirst or plain_text(self.body, limit=200)
+        return self.standfirst or plain_text(self.public_body, limit=200)
+
+
+def attach_withdrawn(reports):
+    """Load the ``withdrawn_statements`` of each of ``reports`` in one query; a list."""
+    reports = list(reports)
+    if not reports:
+        return reports
+    found = defaultdict(list)
+    statements = (
+        Statement.objects.filter(withheld=True, debate__reports__in=reports)
+        .annotate(report_id=F("debate__reports"))
+        .only("text", "original_text", "withheld")
+    )
+    for statement in statements:
+        found[statement.report_id].append(statement)
+    for report in reports:
+        report.__dict__["withdrawn_statements"] = found[report.pk]
+    return reports
 
 
 class FeaturedQuoteQuerySet(models.QuerySet):
@@ -252,3 +290,8 @@ class FeaturedQuote(models.Model):
 
     def get_absolute_url(self):
         return self.statement.get_absolute_url()
+
+    @property
+    def is_withdrawn(self):
+        """Its statement is withheld: the report shows that a quote was withdrawn."""
+        return self.statement.withheld

@@ -18,8 +18,14 @@ MISQUOTE_RATIO = 0.6
 
 class Verdict:
     MATCHED = "matched"
+    # It matches a withheld statement: the public sees WITHDRAWN_PASSAGE in its place.
+    WITHDRAWN = "withdrawn"
     MISQUOTED = "misquoted"
     UNSOURCED = "unsourced"
+
+
+# What the public reads in place of a quoted passage of a withheld statement.
+WITHDRAWN_PASSAGE = "[quote withdrawn]"
 
 
 @dataclass(frozen=True)
@@ -47,25 +53,39 @@ def quoted_passages(body):
     return [(curly or straight).strip() for curly, straight in QUOTED.findall(body or "")]
 
 
-def check_quotes(body, statements):
-    """A QuoteCheck for each quoted passage of ``body`` against ``statements``."""
-    sources = [
+def _sources(statements):
+    return [
         (statement, normalise(statement.text), normalise(statement.original_text or ""))
         for statement in statements
     ]
+
+
+def _source_of(wanted, sources):
+    """The first statement of ``sources`` that contains the normalised passage ``wanted``."""
+    return next(
+        (s for s, text, original in sources if wanted in text or (original and wanted in original)),
+        None,
+    )
+
+
+def check_quotes(body, statements):
+    """A QuoteCheck for each quoted passage of ``body`` against ``statements``.
+
+    A passage found in a withheld statement is WITHDRAWN, even where another statement
+    has the same words: the public page leaves it out (see ``redact_withdrawn``).
+    """
+    sources = _sources(statements)
+    withheld = [source for source in sources if getattr(source[0], "withheld", False)]
     results = []
     for passage in quoted_passages(body):
         wanted = normalise(passage)
         if not wanted:
             continue
-        match = next(
-            (
-                s
-                for s, text, original in sources
-                if wanted in text or (original and wanted in original)
-            ),
-            None,
-        )
+        match = _source_of(wanted, withheld)
+        if match is not None:
+            results.append(QuoteCheck(passage, Verdict.WITHDRAWN, match))
+            continue
+        match = _source_of(wanted, sources)
         if match is not None:
             results.append(QuoteCheck(passage, Verdict.MATCHED, match))
             continue
@@ -75,6 +95,26 @@ def check_quotes(body, statements):
         else:
             results.append(QuoteCheck(passage, Verdict.UNSOURCED))
     return results
+
+
+def redact_withdrawn(body, withheld_statements):
+    """``body`` with each quoted passage found in a withheld statement replaced.
+
+    A report may quote, in its body, words the speaker has since withdrawn: the public
+    reads WITHDRAWN_PASSAGE there from the next request on, until an editor rewrites it.
+    """
+    sources = _sources(withheld_statements)
+    if not sources or not body:
+        return body
+
+    def replace(match):
+        passage = match.group(1) or match.group(2)
+        wanted = normalise(passage)
+        if wanted and _source_of(wanted, sources) is not None:
+            return match.group(0).replace(passage, WITHDRAWN_PASSAGE)
+        return match.group(0)
+
+    return QUOTED.sub(replace, body)
 
 
 def _closest(wanted, sources):

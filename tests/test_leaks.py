@@ -149,3 +149,41 @@ def test_searching_for_a_withheld_name_or_a_draft_finds_nothing(client, sensitiv
         response = client.get("/search/", {"q": words})
         assert response.context["page_obj"].paginator.count == 0
         assert list(response.context["debates"]) == []
+
+
+def test_a_withheld_statement_reaches_no_public_response_on_the_next_request(
+    client, sensitive_site, make
+):
+    debate = sensitive_site[0]
+    words, original = "Withdrawnstatement words zq", "Withdrawnoriginal dari zq"
+    speaker = make.participant(name="Public Speakerof Withdrawn", attribution="named")
+    statement = make.statement(
+        debate,
+        speaker=speaker,
+        text=words,
+        original_text=original,
+        original_language="fa-AF",
+        key="withdrawn-zq",
+    )
+    report = make.report(
+        debates=[debate],
+        quotes=[statement],
+        headline="The report that quoted it",
+        body=f'He said "{words}" in Kunduz.',
+    )
+    assert words in client.get(report.get_absolute_url()).text
+
+    statement.withheld = True
+    statement.save()
+    pages = crawl(client, words=["Withdrawnstatement", "Withdrawnoriginal"])
+
+    assert report.get_absolute_url() in {page.url for page in pages}
+    problems = []
+    for page in pages:
+        text = page.text
+        for typed in parse_qs(urlsplit(page.url).query).get("q", []):
+            text = text.replace(typed, "")
+        for secret in (words, original, "withdrawn-zq"):
+            if secret.lower() in text.lower():
+                problems.append(f"{page.url} shows {secret!r}")
+    assert problems == []

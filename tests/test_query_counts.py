@@ -45,9 +45,9 @@ PAGES = {
     "/speakers/doorman/": 3,
     "/search/?q=peace": 3,
     "/reports/": 4,
-    "/reports/report-0/": 3,
+    "/reports/report-0/": 4,
     "/feeds/debates/": 1,
-    "/feeds/reports/": 1,
+    "/feeds/reports/": 2,
     "/sitemap.xml": 10,
 }
 

@@ -52,11 +52,13 @@ TABLE = [
     ("edit a debate in review",                     True,    True,   False),
     ("edit a featured statement (its debate)",      False,   True,   False),
     ("edit a featured statement (its own page)",    False,   True,   False),
+    ("withhold a featured statement",               True,    True,   False),
     ("delete a report's debate",                    False,   True,   False),
     ("import that publishes a debate",              False,   True,   False),
     ("import that publishes a report",              False,   True,   False),
     ("import that sends a debate for review",       True,    True,   False),
     ("import that edits a featured statement",      False,   True,   False),
+    ("import that withholds a featured statement",  True,    True,   False),
 ]  # fmt: skip
 
 
@@ -138,6 +140,13 @@ def form_data(url):
             else:
                 data[bound.html_name] = str(value)
     return data
+
+
+def inline_row(data, statement):
+    """The name of ``statement``'s id in its debate's form data, e.g. statements-0-id."""
+    return next(
+        name for name, value in data.items() if name.endswith("-id") and value == str(statement.pk)
+    )
 
 
 def post_form(client, url, **changes):
@@ -264,13 +273,23 @@ def edit_featured_statement_inline(client, make):
     debate, statement, _report = featured(make)
     url = change_url(debate)
     data = form_data(url)
-    row = next(
-        name for name, value in data.items() if name.endswith("-id") and value == str(statement.pk)
-    )
+    row = inline_row(data, statement)
     data[row.replace("-id", "-text")] = "Words the speaker never said."
     client.post(url, data)
     statement.refresh_from_db()
     return statement.text == "Words the speaker never said."
+
+
+@act("withhold a featured statement")
+def withhold_featured_statement(client, make):
+    debate, statement, _report = featured(make)
+    url = change_url(debate)
+    data = form_data(url)
+    row = inline_row(data, statement)
+    data[row.replace("-id", "-withheld")] = "on"
+    client.post(url, data)
+    statement.refresh_from_db()
+    return statement.withheld
 
 
 @act("edit a featured statement (its own page)")
@@ -325,6 +344,15 @@ def import_editing_featured_statement(client, make):
     record["debates"][0]["statements"][0]["text"] = "Words the speaker never said."
     upload(client, {"debates": record["debates"]})
     return Statement.objects.get(pk=statement.pk).text == "Words the speaker never said."
+
+
+@act("import that withholds a featured statement")
+def import_withholding_featured_statement(client, make):
+    debate, statement, _report = featured(make)
+    record = exported(debate)
+    record["debates"][0]["statements"][0]["withheld"] = True
+    upload(client, {"debates": record["debates"]})
+    return Statement.objects.get(pk=statement.pk).withheld
 
 
 # What staff see of the rule ------------------------------------------------------

@@ -28,7 +28,7 @@ def revoke_publish_debate(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0005_history"),
+        ("debates", "0006_statement_withheld"),
         # The staff groups.
         ("reports", "0002_staff_roles"),
     ]

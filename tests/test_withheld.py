@@ -1,0 +1,164 @@
+"""Withheld statements and withheld names: gone from the public, controlled for staff."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from debates.models import Statement
+from record.errors import RecordError
+from record.exporter import export_record
+from record.importer import import_record
+
+pytestmark = pytest.mark.django_db
+
+WITHDRAWN_WORDS = "Withdrawnwords about the governor zq"
+
+
+@pytest.fixture
+def withdrawn(make):
+    """A published debate with a statement its named speaker has withdrawn, quoted by a report."""
+    topic = make.topic(slug="elections")
+    speaker = make.participant(name="Only Withdrawn Speaker", slug="only-withdrawn")
+    other = make.participant(name="Still Public Speaker", slug="still-public")
+    debate = make.debate(topic=topic, slug="kunduz-elections")
+    statement = make.statement(
+        debate, speaker=speaker, position="for-it", text=WITHDRAWN_WORDS, key="withdrawn"
+    )
+    kept = make.statement(debate, speaker=other, position="against-it", text="Kept words zq.")
+    report = make.report(
+        debates=[debate],
+        quotes=[statement, kept],
+        slug="what-kunduz-said",
+        body=f'The speaker said "{WITHDRAWN_WORDS}" and was answered.',
+    )
+    return statement, report
+
+
+def withhold(statement):
+    statement.withheld = True
+    statement.save()
+
+
+def test_a_withheld_statement_leaves_the_debate_page_on_the_next_request(client, withdrawn):
+    statement, _report = withdrawn
+    assert WITHDRAWN_WORDS in client.get("/debates/kunduz-elections/").text
+    withhold(statement)
+    page = client.get("/debates/kunduz-elections/")
+    assert WITHDRAWN_WORDS not in page.text
+    assert "Kept words zq." in page.text
+    assert page.context["statement_count"] == 1
+
+
+def test_search_no_longer_finds_a_withheld_statement(client, withdrawn):
+    statement, _report = withdrawn
+    assert client.get("/search/", {"q": "Withdrawnwords"}).context["page_obj"].paginator.count
+    withhold(statement)
+    response = client.get("/search/", {"q": "Withdrawnwords"})
+    assert response.context["page_obj"].paginator.count == 0
+    assert WITHDRAWN_WORDS not in response.text.replace("Withdrawnwords", "", 1)
+
+
+def test_a_speaker_whose_only_statement_is_withheld_loses_the_page_and_the_sitemap_entry(
+    client, withdrawn
+):
+    statement, _report = withdrawn
+    assert client.get("/speakers/only-withdrawn/").status_code == 200
+    withhold(statement)
+    assert client.get("/speakers/only-withdrawn/").status_code == 404
+    sitemap = client.get("/sitemap.xml").text
+    assert "/speakers/only-withdrawn/" not in sitemap
+    assert "/speakers/still-public/" in sitemap
+
+
+def test_the_topic_page_and_debate_lists_count_only_public_statements(client, withdrawn):
+    statement, _report = withdrawn
+    withhold(statement)
+    topic = client.get("/topics/elections/")
+    assert [row.cells for row in topic.context["matrix"].rows] == [[0, 1]]
+    listed = client.get("/debates/").context["page_obj"][0]
+    assert listed.statement_count == 1
+
+
+def test_a_report_shows_that_a_featured_quote_was_withdrawn(client, withdrawn):
+    statement, report = withdrawn
+    withhold(statement)
+    page = client.get(report.get_absolute_url())
+    assert "A quote was withdrawn." in page.text
+    assert "Kept words zq." in page.text
+    assert WITHDRAWN_WORDS not in page.text
+    # Not even who said it.
+    assert "Only Withdrawn Speaker" not in page.text
+
+
+def test_a_report_body_quoting_a_withheld_statement_reads_quote_withdrawn(client, withdrawn):
+    statement, report = withdrawn
+    report.standfirst = ""
+    report.save()
+    withhold(statement)
+    page = client.get(report.get_absolute_url())
+    assert "[quote withdrawn]" in page.text
+    feed = client.get("/feeds/reports/").text
+    assert "[quote withdrawn]" in feed
+    assert WITHDRAWN_WORDS not in feed
+
+
+def test_the_quote_check_flags_a_body_passage_of_a_withheld_statement(admin_client, withdrawn):
+    statement, report = withdrawn
+    withhold(statement)
+    page = admin_client.get(reverse("admin:reports_report_change", args=[report.pk])).text
+    assert "quotes a withdrawn statement" in page
+
+
+def test_staff_keep_a_withheld_statement_in_the_admin(admin_client, withdrawn):
+    statement, _report = withdrawn
+    withhold(statement)
+    debate_page = admin_client.get(
+        reverse("admin:debates_debate_change", args=[statement.debate_id])
+    )
+    assert WITHDRAWN_WORDS in debate_page.text
+    listed = admin_client.get(reverse("admin:debates_statement_changelist"), {"withheld__exact": 1})
+    assert WITHDRAWN_WORDS in listed.text
+
+
+def export_json(debates=None):
+    out = io.StringIO()
+    export_record(out, debates)
+    return json.loads(out.getvalue())
+
+
+def test_export_and_import_carry_withheld_as_the_format_says(withdrawn):
+    statement, _report = withdrawn
+    withhold(statement)
+    data = export_json()
+    statements = data["debates"][0]["statements"]
+    assert statements[0]["withheld"] is True
+    # false is the default, left out.
+    assert "withheld" not in statements[1]
+
+    statements[1]["withheld"] = True
+    summary = import_record(io.BytesIO(json.dumps(data).encode()))
+    assert summary.updated["statements"] == 1
+    assert Statement.objects.filter(withheld=True).count() == 2
+
+
+def test_a_withheld_that_is_not_true_or_false_is_refused(withdrawn):
+    data = export_json()
+    data["debates"][0]["statements"][0]["withheld"] = "yes"
+    with pytest.raises(RecordError) as error:
+        import_record(io.BytesIO(json.dumps(data).encode()))
+    assert "debates[0].statements[0].withheld: expected true or false, got text" in str(
+        error.value.errors
+    )
+
+
+def login_as(client, django_user_model, group_name, username=None):
+    user = django_user_model.objects.create_user(
+        username or group_name, password="pw-12345!", is_staff=True
+    )
+    if group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+    client.force_login(user)
+    return user
