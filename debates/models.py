@@ -388,6 +388,13 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         indexes = [models.Index(fields=["name"], name="participant_name_idx")]
+        permissions = [
+            (
+                "view_withheld_names",
+                _("Can see the name and organisation of a role or anonymous participant"),
+            ),
+            ("erase_participant_name", _("Can erase a withheld participant's name for good")),
+        ]
 
     def __str__(self):
         # Staff-facing only: public output goes through public_label().
@@ -558,7 +565,10 @@ class Debate(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("debate")
         verbose_name_plural = _("debates")
-        permissions = [("publish_debate", _("Can publish debates and change published ones"))]
+        permissions = [
+            ("publish_debate", _("Can publish debates and change published ones")),
+            ("export_debates", _("Can export debates (the file holds withheld names)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attendance_women__isnull=True)

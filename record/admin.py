@@ -21,6 +21,7 @@ from debates.models import Debate
 from .errors import RecordError
 from .exporter import ExportSummary, export_pieces, withheld_count
 from .importer import import_record
+from .models import ExportRecord
 from .parse import format_size, too_large_message
 
 
@@ -80,13 +81,18 @@ class RecordDebateAdmin(DebateAdmin):
         context["form"] = form
         return TemplateResponse(request, "admin/debates/debate/import.html", context)
 
+    def has_export_permission(self, request):
+        # An export holds the names the public never sees.
+        return request.user.has_perm("debates.export_debates")
+
     @admin.action(
         description=_("Export selected debates (staff only: holds withheld names)"),
-        permissions=["view"],
+        permissions=["export"],
     )
     def export_selected(self, request, queryset):
         slugs = list(queryset.values_list("slug", flat=True))
         withheld = withheld_count(slugs)
+        ExportRecord.record(request.user, slugs, len(slugs), withheld)
         if withheld:
             self.message_user(
                 request,
@@ -110,3 +116,45 @@ class RecordDebateAdmin(DebateAdmin):
 
 admin.site.unregister(Debate)
 admin.site.register(Debate, RecordDebateAdmin)
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """Every export, read-only for staff: nobody adds, changes or deletes one."""
+
+    list_display = ["at", "actor", "via", "debate_list", "withheld_count", "destination"]
+    list_filter = ["via", "at"]
+    search_fields = ["actor", "destination"]
+    date_hierarchy = "at"
+    fields = [
+        "at",
+        "actor",
+        "via",
+        "everything",
+        "debate_count",
+        "debate_list",
+        "withheld_count",
+        "destination",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("debates"))
+    def debate_list(self, obj):
+        if obj.everything:
+            return _("everything")
+        return ", ".join(obj.debate_slugs)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

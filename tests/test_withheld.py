@@ -5,12 +5,15 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
+from debates.history import os_user
 from debates.models import Statement
 from record.errors import RecordError
 from record.exporter import export_record
 from record.importer import import_record
+from record.models import ExportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,88 @@ def login_as(client, django_user_model, group_name, username=None):
         user.groups.add(Group.objects.get(name=group_name))
     client.force_login(user)
     return user
+
+
+# Exporting ------------------------------------------------------------------------
+
+DEBATE_LIST = reverse("admin:debates_debate_changelist")
+
+
+@pytest.fixture
+def two_debates(make):
+    role = make.participant(name="Zarghuna Exportrole", attribution="role", role="elder")
+    anonymous = make.participant(name="Mirwais Exportanon", attribution="anonymous")
+    named = make.participant(name="Public Named")
+    debates = []
+    for slug in ["export-kunduz", "export-ghor"]:
+        debate = make.debate(slug=slug)
+        for speaker in [role, anonymous, named]:
+            make.statement(debate, speaker=speaker)
+        debates.append(debate)
+    return debates
+
+
+def export_selected(client, debates):
+    return client.post(
+        DEBATE_LIST,
+        {"action": "export_selected", "_selected_action": [debate.pk for debate in debates]},
+    )
+
+
+def test_data_entry_may_not_export_withheld_names(client, django_user_model, two_debates):
+    login_as(client, django_user_model, "Data entry")
+    response = export_selected(client, two_debates)
+    assert not response.streaming
+    assert "Exportrole" not in response.text
+    assert "export_selected" not in client.get(DEBATE_LIST).text
+    assert not ExportRecord.objects.exists()
+
+
+def test_an_editor_exports_and_the_export_is_recorded(client, django_user_model, two_debates):
+    login_as(client, django_user_model, "Editors", username="farida")
+    response = export_selected(client, two_debates[:1])
+    assert "Zarghuna Exportrole" in b"".join(response.streaming_content).decode()
+    export = ExportRecord.objects.get()
+    assert export.actor == "farida"
+    assert export.user.username == "farida"
+    assert export.via == "admin"
+    assert export.debate_slugs == ["export-kunduz"]
+    assert (export.everything, export.debate_count, export.withheld_count) == (False, 1, 2)
+
+
+def test_a_command_line_export_is_recorded_as_the_command_line(tmp_path, two_debates):
+    target = tmp_path / "out.json"
+    call_command("export_debates", str(target), "--debate", "export-ghor", stderr=io.StringIO())
+    call_command("export_debates", stdout=io.StringIO(), stderr=io.StringIO())
+    whole, chosen = ExportRecord.objects.order_by("-id")
+    assert chosen.actor == f"command line ({os_user()})"
+    assert chosen.user is None
+    assert (chosen.via, chosen.debate_slugs, chosen.destination) == (
+        "command line",
+        ["export-ghor"],
+        str(target),
+    )
+    assert (chosen.debate_count, chosen.withheld_count) == (1, 2)
+    assert (whole.everything, whole.debate_count, whole.destination) == (
+        True,
+        2,
+        "standard output",
+    )
+
+
+def test_staff_see_the_exports_read_only(client, django_user_model, two_debates):
+    ExportRecord.record(None, ["export-ghor"], 1, 2)
+    login_as(client, django_user_model, "Data entry")
+    listed = client.get(reverse("admin:record_exportrecord_changelist"))
+    assert listed.status_code == 200
+    assert f"command line ({os_user()})" in listed.text
+    export = ExportRecord.objects.get()
+    change = client.get(reverse("admin:record_exportrecord_change", args=[export.pk]))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.text
+    assert client.get(reverse("admin:record_exportrecord_add")).status_code == 403
+    deleted = client.post(
+        reverse("admin:record_exportrecord_delete", args=[export.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    assert ExportRecord.objects.count() == 1

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from debates.models import Debate
 from record.exporter import export_record
+from record.models import ExportRecord
 from record.progress import Progress
 
 
@@ -46,6 +47,14 @@ class Command(BaseCommand):
                     summary = export_record(out, debates, progress=Progress(sys.stderr))
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from None
+        # Recorded once written: "command line (<OS user>)", what it held and where.
+        ExportRecord.record(
+            None,
+            debates,
+            summary.counts.get("debates", 0),
+            summary.withheld,
+            destination=file or "standard output",
+        )
         counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
         self.stderr.write(_("Exported %(counts)s.") % {"counts": counts})
         if summary.withheld:

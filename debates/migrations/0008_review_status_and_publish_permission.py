@@ -28,7 +28,7 @@ def revoke_publish_debate(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0006_statement_withheld"),
+        ("debates", "0007_withheld_names_and_export_permissions"),
         # The staff groups.
         ("reports", "0002_staff_roles"),
     ]
@@ -39,7 +39,8 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-held_on", "-id"],
                 "permissions": [
-                    ("publish_debate", "Can publish debates and change published ones")
+                    ("publish_debate", "Can publish debates and change published ones"),
+                    ("export_debates", "Can export debates (the file holds withheld names)"),
                 ],
                 "verbose_name": "debate",
                 "verbose_name_plural": "debates",
