@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0008_review_status_and_publish_permission"),
+        ("debates", "0009_review_status_and_publish_permission"),
         ("reports", "0004_history"),
     ]
 

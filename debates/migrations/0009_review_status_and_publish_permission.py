@@ -28,7 +28,7 @@ def revoke_publish_debate(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debates", "0007_withheld_names_and_export_permissions"),
+        ("debates", "0008_reveal_permission_and_consent"),
         # The staff groups.
         ("reports", "0002_staff_roles"),
     ]
