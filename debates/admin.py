@@ -401,6 +401,7 @@ class StatementInlineForm(forms.ModelForm):
             "original_language",
             "key",
             "withheld",
+            "correction_note",
         ]
         widgets = {
             "order": forms.NumberInput(attrs={"style": "width: 4em"}),
@@ -408,6 +409,7 @@ class StatementInlineForm(forms.ModelForm):
             "original_text": forms.Textarea(attrs={"rows": 3, "cols": 30, "dir": "auto"}),
             "original_language": forms.TextInput(attrs={"size": 6}),
             "key": forms.TextInput(attrs={"size": 16}),
+            "correction_note": forms.TextInput(attrs={"size": 16}),
         }
 
 
@@ -424,6 +426,17 @@ def changes_of(form):
 class StatementFormSet(forms.BaseInlineFormSet):
     # The signed-in user, set per request by StatementInline.get_formset.
     user = None
+    # The debate's stored status, read by clean().
+    debate_status = None
+
+    def save(self, commit=True):
+        # A published statement changed by someone allowed is a correction the public sees.
+        for form in self.forms:
+            if form.instance.pk and form.has_changed() and not self._should_delete_form(form):
+                form.instance.note_correction(
+                    form.changed_data, self.debate_status == Status.PUBLISHED
+                )
+        return super().save(commit)
 
     def clean(self):
         super().clean()
@@ -439,6 +452,7 @@ class StatementFormSet(forms.BaseInlineFormSet):
                 .featured_in_published_reports()
                 .values_list("pk", flat=True)
             )
+        self.debate_status = status
         refusals = []
         for form in self.forms:
             statement = form.instance
@@ -709,12 +723,19 @@ class StatementAdmin(admin.ModelAdmin):
         "original_language",
         "key",
         "withheld",
+        "correction_note",
+        "corrected_on",
     ]
 
     def get_readonly_fields(self, request, obj=None):
         # A statement stays in its debate: moving it would change two debates at once.
-        readonly = list(super().get_readonly_fields(request, obj))
+        readonly = [*super().get_readonly_fields(request, obj), "corrected_on"]
         return [*readonly, "debate"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.note_correction(form.changed_data, obj.debate.status == Status.PUBLISHED)
+        super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

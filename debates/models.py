@@ -14,6 +14,7 @@ from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -943,12 +944,54 @@ def statement_search_vector():
     return SearchVector("text", "original_text", config=SEARCH_CONFIG)
 
 
+class Corrected(models.Model):
+    """A published text that was corrected: the public is told when, and why.
+
+    Changing what the public reads of a published statement or report (its
+    ``CORRECTED_FIELDS``) corrects it: the public page then shows "Corrected on <date>"
+    with the short note staff give. Not part of the record format.
+    """
+
+    corrected_on = models.DateField(
+        _("corrected on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when what the public reads is changed after publishing."),
+    )
+    correction_note = models.CharField(
+        _("correction note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Public: what was corrected, shown with the date of the correction."),
+    )
+
+    # The fields whose change, once published, corrects what the public reads.
+    CORRECTED_FIELDS = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def corrected_on_display(self):
+        return format_day(self.corrected_on) if self.corrected_on else ""
+
+    @classmethod
+    def corrects(cls, changed, published):
+        """Whether changing the fields ``changed`` of a published object corrects it."""
+        return published and bool(set(changed) & {*cls.CORRECTED_FIELDS, "correction_note"})
+
+    def note_correction(self, changed, published):
+        """Date the correction if changing ``changed`` corrects this (see ``corrects``)."""
+        if self.corrects(changed, published):
+            self.corrected_on = timezone.localdate()
+
+
 class Kind(models.TextChoices):
     QUOTE = "quote", _("Quote (verbatim words)")
     PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
 
 
-class Statement(models.Model):
+class Statement(Corrected):
     debate = models.ForeignKey(
         Debate, on_delete=models.CASCADE, related_name="statements", verbose_name=_("debate")
     )
@@ -1039,6 +1082,8 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.debate.get_absolute_url()}#{self.anchor}"
+
+    CORRECTED_FIELDS = ("speaker", "position", "kind", "text", "original_text", "original_language")
 
     # Changes anyone who may change statements may make: withholding one.
     PROTECTIVE = {"withheld": bool}

@@ -21,6 +21,7 @@ from debates.models import (
     Programme,
     Province,
     Statement,
+    Status,
     Topic,
     unprotective,
 )
@@ -492,6 +493,9 @@ class Checker:
                 if changed:
                     debate.changed_statements.add(number)
                     self._note_statement_change(debate, where, changed, match["id"])
+                    published = row is not None and row["status"] == Status.PUBLISHED
+                    if Statement.corrects(changed, published):
+                        debate.corrected_statements.add(number)
             elif match is None and debate is not None:
                 self._note_statement_change(debate, where, statement)
         if debate is not None:

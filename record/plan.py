@@ -37,6 +37,9 @@ class DebatePlan(Upsert):
     # dropped statement), as (place, {column: new value}): a published debate's
     # statements are its content. None: there is none.
     statement_change: tuple | None = None
+    # Places of existing statements of a published debate whose change corrects what
+    # the public reads: they are dated as corrected.
+    corrected_statements: set = field(default_factory=set)
 
     @property
     def writes_statements(self):

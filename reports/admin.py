@@ -103,6 +103,7 @@ class ReportAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
         (None, {"fields": ["programme", "published_on", "debates"]}),
         (_("Body"), {"fields": ["body"]}),
+        (_("Correction (public)"), {"fields": ["corrected_on", "correction_note"]}),
         (_("Before publishing"), {"fields": ["quote_check", "preview"]}),
     ]
 
@@ -126,7 +127,13 @@ class ReportAdmin(admin.ModelAdmin):
         return form
 
     def get_readonly_fields(self, request, obj=None):
-        return ["quote_check", "preview"]
+        return ["quote_check", "preview", "corrected_on"]
+
+    def save_model(self, request, obj, form, change):
+        # A published report changed by someone allowed is a correction the public sees.
+        if change:
+            obj.note_correction(form.changed_data, form.initial.get("status") == Status.PUBLISHED)
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
         # What is published is live: only those who may publish may change it in a form

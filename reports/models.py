@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from debates.history import tracked
 from debates.models import (
     PUBLISH_REPORT,
+    Corrected,
     Debate,
     Programme,
     Statement,
@@ -90,7 +91,7 @@ class ReportQuerySet(models.QuerySet):
         )
 
 
-class Report(models.Model):
+class Report(Corrected):
     headline = models.CharField(_("headline"), max_length=300)
     slug = slug_field()
     standfirst = models.CharField(
@@ -164,6 +165,8 @@ class Report(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    CORRECTED_FIELDS = ("headline", "standfirst", "body", "byline")
 
     # Changes anyone who may change reports may make: taking a report off the site.
     PROTECTIVE = {"status": lambda value: value != Status.PUBLISHED}
