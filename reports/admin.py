@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from debates.admin import changes_of, sentence
+from debates.admin import HistoryAdmin, changes_of, sentence
+from debates.history import update_with_history
 from debates.models import DELETE, Statement, Status
 
 from .models import FeaturedQuote, Report, featured_quote_problem
@@ -84,7 +85,7 @@ class ReportForm(forms.ModelForm):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(HistoryAdmin):
     form = ReportForm
     list_display = ["headline", "status", "published_on", "programme", "quote_count"]
     list_filter = [
@@ -223,11 +224,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send selected drafts for review"), permissions=["change"])
     def send_for_review(self, request, queryset):
-        count = 0
-        for report in queryset.filter(status=Status.DRAFT):
-            report.status = Status.REVIEW
-            report.save(update_fields=["status", "updated_at"])
-            count += 1
+        count = update_with_history(
+            queryset.filter(status=Status.DRAFT), request.user, status=Status.REVIEW
+        )
         self.message_user(
             request,
             ngettext(
@@ -274,11 +273,9 @@ class ReportAdmin(admin.ModelAdmin):
     )
     def unpublish(self, request, queryset):
         # Taking a report off the site protects: anyone who may change reports may.
-        count = 0
-        for report in queryset.filter(status=Status.PUBLISHED):
-            report.status = Status.DRAFT
-            report.save(update_fields=["status", "updated_at"])
-            count += 1
+        count = update_with_history(
+            queryset.filter(status=Status.PUBLISHED), request.user, status=Status.DRAFT
+        )
         self.message_user(
             request,
             ngettext("%d report is now a draft.", "%d reports are now drafts.", count) % count,
