@@ -1,11 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import attribution
 from .models import (
+    Attribution,
     Debate,
     Participant,
     Position,
@@ -71,9 +75,26 @@ class TopicAdmin(admin.ModelAdmin):
         return obj.debate_count
 
 
+class ParticipantLabels:
+    """Participants offered or shown in a form are labelled by ``staff_label()``.
+
+    ``Participant.__str__`` never shows a withheld name; staff who may see it get it here.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Participant:
+            user = request.user
+            field.label_from_instance = lambda participant: attribution.staff_label(
+                participant, user
+            )
+        return field
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["name", "attribution", "role", "organisation", "province", "slug"]
+    # Name, organisation and slug come from get_list_display(), per user.
+    list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
     search_fields = ["name", "slug", "role", "organisation"]
     list_select_related = ["province"]
@@ -81,9 +102,100 @@ class ParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["province"]
     radio_fields = {"attribution": admin.VERTICAL}
     fields = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
+    # What staff without view_withheld_names see of a withheld participant instead of
+    # the name, organisation and slug (a slug is usually made from the name).
+    hidden_fields = {"name", "organisation", "slug"}
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+    def get_queryset(self, request):
+        # Labels of role participants name their province.
+        return super().get_queryset(request).select_related("province")
+
+    @admin.display(description=_("shown as"))
+    def shown_as(self, obj):
+        return attribution.staff_label(obj, None)
+
+    def get_list_display(self, request):
+        # Columns made for this request's user: the admin is shared by every request.
+        user = request.user
+        # Sorting by a name the user may not see would hint at it.
+        by_name = "name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("name"), ordering=by_name)
+        def name(obj):
+            return attribution.staff_label(obj, user)
+
+        @admin.display(description=_("organisation"), ordering="organisation")
+        def organisation(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.organisation
+
+        @admin.display(description=_("slug"), ordering="slug")
+        def slug(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.slug
+
+        return [name, "attribution", "role", organisation, "province", slug]
+
+    def get_ordering(self, request):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_ordering(request)
+        return ["attribution", "id"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if attribution.hides_name_from(obj, request.user):
+            return ["shown_as", *(name for name in fields if name not in self.hidden_fields)]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if attribution.hides_name_from(obj, request.user):
+            readonly.append("shown_as")
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if attribution.hides_name_from(obj, request.user):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_search_results(request, queryset, search_term)
+        # Names, organisations and slugs are searched among named participants only,
+        # or a search would tell who is among the withheld.
+        named, may_have_duplicates = super().get_search_results(
+            request, queryset.filter(attribution=Attribution.NAMED), search_term
+        )
+        withheld = queryset.exclude(attribution=Attribution.NAMED)
+        for word in search_term.split():
+            withheld = withheld.filter(role__icontains=word)
+        return named | withheld, may_have_duplicates
+
+    def history_view(self, request, object_id, extra_context=None):
+        # History holds the name and organisation, old values included.
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class StaffLabelAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete whose participant results are labelled by ``staff_label()``."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Participant):
+            result["text"] = attribution.staff_label(obj, self.request.user)
+        return result
+
+
+def autocomplete_view(request):
+    return StaffLabelAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The site's one autocomplete URL serves every model; Django offers no hook per model.
+admin.site.autocomplete_view = autocomplete_view
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -130,7 +242,7 @@ class StatementInlineForm(forms.ModelForm):
         }
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(ParticipantLabels, admin.TabularInline):
     model = Statement
     form = StatementInlineForm
     extra = 1
@@ -152,15 +264,20 @@ class StatementInline(admin.TabularInline):
         # Load the choices and the speakers' labels once, not once per statement row.
         position.choices = list(position.choices)
         if obj is not None:
-            speakers = Participant.objects.filter(statements__debate=obj).distinct()
+            speakers = (
+                Participant.objects.filter(statements__debate=obj)
+                .select_related("province")
+                .distinct()
+            )
             formset.form.base_fields["speaker"].widget.widget.labels = {
-                str(speaker.pk): str(speaker) for speaker in speakers
+                str(speaker.pk): attribution.staff_label(speaker, request.user)
+                for speaker in speakers
             }
         return formset
 
 
 @admin.register(Debate)
-class DebateAdmin(admin.ModelAdmin):
+class DebateAdmin(ParticipantLabels, admin.ModelAdmin):
     list_display = [
         "title",
         "province",
@@ -242,7 +359,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(ParticipantLabels, admin.ModelAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
 
     list_display = ["short_text", "debate", "speaker", "position", "kind", "key", "withheld"]
@@ -253,7 +370,7 @@ class StatementAdmin(admin.ModelAdmin):
         ("debate__province", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
-    list_select_related = ["debate__province", "speaker", "position__topic"]
+    list_select_related = ["debate__province", "speaker__province", "position__topic"]
     autocomplete_fields = ["debate", "speaker"]
     fields = [
         "debate",
@@ -267,6 +384,26 @@ class StatementAdmin(admin.ModelAdmin):
         "key",
         "withheld",
     ]
+
+    def get_list_display(self, request):
+        # The speaker column is made for this request's user (see ParticipantAdmin).
+        user = request.user
+        by_name = "speaker__name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("speaker"), ordering=by_name)
+        def speaker(obj):
+            return attribution.staff_label(obj.speaker, user)
+
+        return [
+            speaker if name == "speaker" else name for name in super().get_list_display(request)
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if attribution.may_see_withheld_names(request.user):
+            return fields
+        # Searching by speaker name would tell which statements a withheld person made.
+        return [name for name in fields if name != "speaker__name"]
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

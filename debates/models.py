@@ -331,7 +331,11 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
-        # Staff-facing only: public output goes through public_label().
+        # Never a withheld name, so that nothing formatting a participant by accident
+        # (breadcrumbs, delete pages, log entries, history titles) can show it. The admin
+        # asks attribution.staff_label() where staff who may see the name should.
+        if attribution.is_withheld(self):
+            return attribution.withheld_label(self)
         return self.name
 
     def get_absolute_url(self):
