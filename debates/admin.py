@@ -1,15 +1,23 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import attribution
+from .history import actor_for
 from .models import (
     Attribution,
+    Consent,
+    ConsentHow,
     Debate,
     Participant,
     Position,
@@ -21,14 +29,78 @@ from .models import (
 )
 
 
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Recorded in the history of every participant this changes."),
+    )
+
+
+class MakeAnonymousAction:
+    """The emergency action: make every participant of the chosen objects anonymous.
+
+    Each admin using it names what "its participants" are (``participants_of``).
+    Raising protection needs only permission to change participants.
+    """
+
+    def participants_of(self, queryset):
+        raise NotImplementedError
+
+    def has_anonymise_permission(self, request):
+        return request.user.has_perm("debates.change_participant")
+
+    @admin.action(
+        description=_("Make every participant anonymous (emergency)"),
+        permissions=["anonymise"],
+    )
+    def make_participants_anonymous(self, request, queryset):
+        participants = self.participants_of(queryset)
+        form = AnonymiseForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            changed = participants.make_anonymous(
+                user=request.user, reason=form.cleaned_data["reason"]
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d participant is now anonymous.",
+                    "%(count)d participants are now anonymous.",
+                    changed,
+                )
+                % {"count": changed},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Make every participant anonymous"),
+            "opts": self.opts,
+            "form": form,
+            "chosen": queryset,
+            "to_change": participants.exclude(attribution=Attribution.ANONYMOUS).count(),
+            "total": participants.count(),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_name": "make_participants_anonymous",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/debates/make_anonymous.html", context)
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(MakeAnonymousAction, admin.ModelAdmin):
     list_display = ["name", "slug", "started_on", "ended_on", "debate_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["make_participants_anonymous"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(debate_count=Count("debates"))
+
+    def participants_of(self, queryset):
+        return Participant.objects.of_programmes(queryset.values("pk"))
 
     @admin.display(description=_("debates"), ordering="debate_count")
     def debate_count(self, obj):
@@ -36,10 +108,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(MakeAnonymousAction, admin.ModelAdmin):
     list_display = ["name", "code", "name_fa", "name_ps"]
     search_fields = ["name", "code", "name_fa", "name_ps"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["make_participants_anonymous"]
+
+    def participants_of(self, queryset):
+        return Participant.objects.of_provinces(queryset.values("pk"))
 
 
 class PositionInline(admin.TabularInline):
@@ -91,8 +167,112 @@ class ParticipantLabels:
         return field
 
 
+class ParticipantForm(forms.ModelForm):
+    """The participant form, with what lowering protection asks for: reason, consent.
+
+    The rule itself is ``Participant.check_attribution_change``; the attribution it
+    compares with is the one stored, so reverting to an earlier version from the
+    history (which uses this form) is checked as any other change.
+    """
+
+    reveal_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_(
+            "Required when the public will see more of this person (anonymous to role, "
+            "role to named). Recorded in the history."
+        ),
+    )
+    confirm_reveal = forms.BooleanField(
+        label=_("I confirm that the public may see more of this person"),
+        required=False,
+    )
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"), required=False, widget=AdminDateWidget()
+    )
+    consent_how = forms.ChoiceField(
+        label=_("Consent given"),
+        required=False,
+        choices=[("", "---------"), *ConsentHow.choices],
+    )
+    consent_note = forms.CharField(
+        label=_("Consent note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Staff only, never public: who asked, what the speaker agreed to."),
+    )
+
+    # Set by ParticipantAdmin.get_form: who is making the change.
+    user = None
+    # Which field an error of the attribution rule belongs to.
+    ERROR_FIELDS = {
+        "reveal_permission": "attribution",
+        "reveal_reason": "reveal_reason",
+        "reveal_consent": "consent_given_on",
+    }
+
+    class Meta:
+        model = Participant
+        fields = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
+
+    def stored_attribution(self):
+        """The attribution in the database now; None for a new participant."""
+        if self.instance.pk is None:
+            return None
+        return (
+            Participant.objects.filter(pk=self.instance.pk)
+            .values_list("attribution", flat=True)
+            .first()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.consent = self._consent(cleaned)
+        new = cleaned.get("attribution")
+        if new is None:
+            return cleaned
+        old = self.stored_attribution()
+        try:
+            Participant.check_attribution_change(
+                old,
+                new,
+                may_reveal=Participant.may_reveal(self.user),
+                reason=cleaned.get("reveal_reason", ""),
+                consent=self.consent is not None,
+            )
+        except ValidationError as error:
+            for problem in error.error_list:
+                self.add_error(self.ERROR_FIELDS.get(problem.code), problem)
+            return cleaned
+        if Participant.lowers_protection(old, new) and not cleaned.get("confirm_reveal"):
+            self.add_error(
+                "confirm_reveal",
+                _("Tick to confirm: the public will see more of this person than before."),
+            )
+        return cleaned
+
+    def _consent(self, cleaned):
+        """The consent given on the form (not yet saved), or None."""
+        given_on = cleaned.get("consent_given_on")
+        how = cleaned.get("consent_how")
+        note = cleaned.get("consent_note", "")
+        if not (given_on or how or note):
+            return None
+        if not given_on:
+            self.add_error("consent_given_on", _("Give the day the speaker agreed."))
+        if not how:
+            self.add_error("consent_how", _("Say how the speaker agreed."))
+        if not (given_on and how):
+            return None
+        return Consent(given_on=given_on, how=how, note=note)
+
+
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SimpleHistoryAdmin):
+    form = ParticipantForm
     # Name, organisation and slug come from get_list_display(), per user.
     list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
@@ -101,10 +281,107 @@ class ParticipantAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["province"]
     radio_fields = {"attribution": admin.VERTICAL}
-    fields = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
     # What staff without view_withheld_names see of a withheld participant instead of
     # the name, organisation and slug (a slug is usually made from the name).
     hidden_fields = {"name", "organisation", "slug"}
+    readonly_fields = ["label_check", "consents_given"]
+
+    def get_fieldsets(self, request, obj=None):
+        main = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
+        consents = ["consents_given"] if obj is not None else []
+        if attribution.hides_name_from(obj, request.user):
+            main = ["shown_as", *(name for name in main if name not in self.hidden_fields)]
+            # A consent's note may well name the person.
+            consents = []
+        if obj is not None and obj.attribution == Attribution.ROLE:
+            main.insert(3, "label_check")
+        return [
+            (None, {"fields": main}),
+            (
+                _("Revealing more of this person"),
+                {
+                    "fields": ["reveal_reason", "confirm_reveal"],
+                    "description": _(
+                        "Lowering protection (anonymous to role, role to named) needs "
+                        "permission to reveal participants, a reason and your "
+                        "confirmation. Raising it (to anonymous) is always allowed; a "
+                        "reason is still recorded if you give one."
+                    ),
+                },
+            ),
+            (
+                _("Consent to be named (staff only)"),
+                {
+                    "fields": [
+                        *consents,
+                        "consent_given_on",
+                        "consent_how",
+                        "consent_note",
+                    ],
+                    "description": _(
+                        "Needed to make a role or anonymous participant named; may be "
+                        "recorded for a named participant too (an official speaking on "
+                        "the record)."
+                    ),
+                },
+            ),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("reveal_reason")
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+        consent = getattr(form, "consent", None)
+        if consent is not None:
+            consent.participant = obj
+            consent.recorded_by = actor_for(request.user)
+            consent.save()
+
+    @admin.display(description=_("public label"))
+    def label_check(self, obj):
+        labels = sorted(obj.public_labels(published_only=False))
+        if not labels:
+            return _("Not in any debate yet.")
+        sharing = Participant.objects.published().sharing_label_with(obj)
+        others = sum(1 for other in sharing if other.pk != obj.pk)
+        text = ngettext(
+            "“%(label)s”: %(count)d published participant has this label.",
+            "“%(label)s”: %(count)d published participants have this label.",
+            len(sharing),
+        ) % {"label": " / ".join(labels), "count": len(sharing)}
+        if others == 0:
+            text += " " + str(
+                _(
+                    "Warning: no other published participant shares it, so the label may "
+                    "identify the person. Consider anonymous, or a broader role."
+                )
+            )
+        return text
+
+    @admin.display(description=_("consents recorded"))
+    def consents_given(self, obj):
+        # A record, not edited: a new consent is entered with the fields below.
+        consents = obj.consents.latest_first()
+        if not consents:
+            return _("None.")
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} ({}) {}",
+            (
+                (
+                    consent,
+                    _("recorded by %(who)s") % {"who": consent.recorded_by},
+                    consent.note,
+                )
+                for consent in consents
+            ),
+        )
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -142,12 +419,6 @@ class ParticipantAdmin(admin.ModelAdmin):
             return super().get_ordering(request)
         return ["attribution", "id"]
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if attribution.hides_name_from(obj, request.user):
-            return ["shown_as", *(name for name in fields if name not in self.hidden_fields)]
-        return fields
-
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if attribution.hides_name_from(obj, request.user):
@@ -178,6 +449,12 @@ class ParticipantAdmin(admin.ModelAdmin):
         if attribution.hides_name_from(participant, request.user):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class StaffLabelAutocompleteJsonView(AutocompleteJsonView):
@@ -277,7 +554,7 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
 
 
 @admin.register(Debate)
-class DebateAdmin(ParticipantLabels, admin.ModelAdmin):
+class DebateAdmin(ParticipantLabels, MakeAnonymousAction, admin.ModelAdmin):
     list_display = [
         "title",
         "province",
@@ -300,7 +577,7 @@ class DebateAdmin(ParticipantLabels, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "topic", "province", "moderator"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "make_participants_anonymous"]
     inlines = [StatementInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "programme", "topic"]}),
@@ -318,6 +595,9 @@ class DebateAdmin(ParticipantLabels, admin.ModelAdmin):
     def get_queryset(self, request):
         # Staff count every statement, withheld ones too.
         return super().get_queryset(request).with_statement_count(Statement.objects.all())
+
+    def participants_of(self, queryset):
+        return Participant.objects.of_debates(queryset.values("pk"))
 
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj):

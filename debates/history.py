@@ -55,3 +55,23 @@ def actor_for(user):
 def _set_actor(sender, history_instance, history_user=None, **kwargs):
     if not history_instance.actor:
         history_instance.actor = actor_for(history_user)
+
+
+def record_bulk(model, objs, *, update, user=None, reason=""):
+    """Record the history of ``objs`` written in bulk (bulk_create, bulk_update, update).
+
+    Saving row by row records itself; a bulk write must call this, with the objects as
+    they now are: one INSERT of history rows, each by ``user`` (or the command line),
+    with ``reason``.
+    """
+    if not objs:
+        return
+    history_user = user if getattr(user, "is_authenticated", False) else None
+    model.history.bulk_history_create(
+        objs,
+        batch_size=1000,
+        update=update,
+        default_user=history_user,
+        default_change_reason=reason or None,
+        custom_historical_attrs={"actor": actor_for(user)},
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import attribution
-from .history import tracked
+from .history import record_bulk, tracked
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
 # Longest text staff may enter, in characters (admin and import alike): a statement is
@@ -259,6 +259,14 @@ class Attribution(models.TextChoices):
     ROLE = "role", _("Role: the public sees role and province, never the name")
     ANONYMOUS = "anonymous", _("Anonymous: the public sees only that someone spoke")
 
+    @classmethod
+    def protection(cls, value):
+        """How much of the person ``value`` hides: named 0, role 1, anonymous 2.
+
+        An attribution nobody chose (blank, unknown) protects as anonymous does.
+        """
+        return {cls.NAMED: 0, cls.ROLE: 1}.get(value, 2)
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -269,16 +277,72 @@ class ParticipantQuerySet(models.QuerySet):
     def named(self):
         return self.filter(attribution=Attribution.NAMED)
 
+    def published(self):
+        """Participants with a published statement, or who moderated a published debate."""
+        return self.filter(
+            Q(statements__in=Statement.objects.published())
+            | Q(moderated_debates__status=Status.PUBLISHED)
+        ).distinct()
+
     def with_public_page(self):
         """Named participants who spoke at, or moderated, a published debate."""
-        return (
-            self.named()
-            .filter(
-                Q(statements__in=Statement.objects.published())
-                | Q(moderated_debates__status=Status.PUBLISHED)
-            )
-            .distinct()
+        return self.named().published()
+
+    def of_debates(self, debates):
+        """Those who spoke at, or moderated, one of ``debates`` (Debates, or their pks)."""
+        return self.filter(
+            Q(statements__debate__in=debates) | Q(moderated_debates__in=debates)
+        ).distinct()
+
+    def of_provinces(self, provinces):
+        """Those of the debates held in ``provinces``, and those from these provinces.
+
+        In an emergency (a province falls) the people from it are at risk wherever
+        they spoke.
+        """
+        return self.filter(
+            Q(province__in=provinces)
+            | Q(statements__debate__province__in=provinces)
+            | Q(moderated_debates__province__in=provinces)
+        ).distinct()
+
+    def of_programmes(self, programmes):
+        """Those of the debates of ``programmes``."""
+        return self.of_debates(Debate.objects.filter(programme__in=programmes).values("pk"))
+
+    def sharing_label_with(self, participant):
+        """Those of these participants whose public label is one ``participant`` has.
+
+        Labels come from ``debates.attribution`` (the one place for them). A role
+        participant without a province is labelled with each debate's province, so may
+        have several; ``participant``'s are those of all its debates, drafts included,
+        as they will read once published.
+        """
+        labels = participant.public_labels(published_only=False)
+        if not labels:
+            return []
+        candidates = self.filter(
+            attribution=participant.attribution, role=participant.role
+        ).select_related("province")
+        return [other for other in candidates if other.public_labels() & labels]
+
+    @transaction.atomic
+    def make_anonymous(self, *, user=None, reason):
+        """Make every one of them anonymous at once; return how many changed.
+
+        Raising protection needs no more than permission to change participants. Each
+        change is recorded in the history, in bulk, with ``reason``.
+        """
+        changing = list(
+            Participant.objects.filter(pk__in=self.values("pk"))
+            .exclude(attribution=Attribution.ANONYMOUS)
+            .select_for_update()
         )
+        for participant in changing:
+            participant.attribution = Attribution.ANONYMOUS
+        Participant.objects.bulk_update(changing, ["attribution"], batch_size=1000)
+        record_bulk(Participant, changing, update=True, user=user, reason=reason)
+        return len(changing)
 
 
 class Participant(models.Model):
@@ -317,12 +381,19 @@ class Participant(models.Model):
     objects = ParticipantQuerySet.as_manager()
     history = tracked()
 
+    # Lowering a participant's protection (anonymous -> role -> named) needs it.
+    REVEAL_PERMISSION = "debates.reveal_participant"
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         indexes = [models.Index(fields=["name"], name="participant_name_idx")]
         permissions = [
+            (
+                "reveal_participant",
+                _("Can reveal a participant (anonymous to role to named), with a reason"),
+            ),
             (
                 "view_withheld_names",
                 _("Can see the name and organisation of a role or anonymous participant"),
@@ -346,6 +417,133 @@ class Participant(models.Model):
 
     def public_label(self, debate=None):
         return attribution.public_speaker(self, debate).label
+
+    def public_labels(self, published_only=True):
+        """The labels the public sees for this participant, in its (published) debates."""
+        if self.attribution == Attribution.ROLE and self.province_id is not None:
+            # The participant's own province: one label, whatever the debate.
+            return {attribution.public_speaker(self).label}
+        statements = Statement.objects.published() if published_only else Statement.objects
+        debates = Debate.objects.filter(
+            Q(statements__in=statements.filter(speaker=self)) | Q(moderator=self)
+        )
+        if published_only:
+            debates = debates.published()
+        debates = debates.select_related("province").distinct()
+        return {attribution.public_speaker(self, debate).label for debate in debates}
+
+    # Revealing -------------------------------------------------------------------
+
+    @staticmethod
+    def lowers_protection(old, new):
+        """True if attribution ``old`` -> ``new`` lets the public see more of the person.
+
+        ``old`` None is a new participant: entering one is not revealing anyone.
+        """
+        if old is None:
+            return False
+        return Attribution.protection(new) < Attribution.protection(old)
+
+    @classmethod
+    def may_reveal(cls, user):
+        return user is not None and user.has_perm(cls.REVEAL_PERMISSION)
+
+    @classmethod
+    def check_attribution_change(cls, old, new, *, may_reveal, reason="", consent=False):
+        """The one rule for changing attribution, for the admin, import and history.
+
+        Raising protection (named -> role -> anonymous) is always allowed. Lowering it
+        needs ``may_reveal`` (the reveal permission, or the command line's explicit
+        flag) and a reason for the record; lowering it to named also needs the person's
+        consent, given with the change. Raises ValidationError with the codes
+        ``reveal_permission``, ``reveal_reason`` and ``reveal_consent``.
+        """
+        if not cls.lowers_protection(old, new):
+            return
+        if not may_reveal:
+            raise ValidationError(
+                _(
+                    "Changing attribution from %(old)s to %(new)s lets the public see more "
+                    "of this person; that needs permission to reveal participants."
+                )
+                % {"old": _short(old), "new": _short(new)},
+                code="reveal_permission",
+            )
+        errors = []
+        if not (reason or "").strip():
+            errors.append(
+                ValidationError(
+                    _("Give the reason for revealing more of this person; it is recorded."),
+                    code="reveal_reason",
+                )
+            )
+        if new == Attribution.NAMED and not consent:
+            errors.append(
+                ValidationError(
+                    _(
+                        "Naming this person needs their consent: when they agreed and how "
+                        "(in person, by phone, in writing)."
+                    ),
+                    code="reveal_consent",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _short(value):
+    """An attribution as an error message names it: named, role or anonymous."""
+    return value if value in Attribution.values else Attribution.ANONYMOUS.value
+
+
+class ConsentHow(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    WRITING = "writing", _("In writing")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.order_by("-given_on", "-id")
+
+
+class Consent(models.Model):
+    """A speaker's agreement to be named in public. Staff-only: nothing public reads it."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("participant"),
+    )
+    given_on = models.DateField(_("given on"), help_text=_("When the speaker agreed."))
+    how = models.CharField(_("how"), max_length=10, choices=ConsentHow.choices)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
+    recorded_by = models.CharField(_("recorded by"), max_length=200, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["participant", "-given_on", "-id"]
+        verbose_name = _("consent to be named")
+        verbose_name_plural = _("consents to be named")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(how__in=ConsentHow.values), name="consent_how_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(how)s on %(day)s") % {
+            "how": self.get_how_display(),
+            "day": format_day(self.given_on),
+        }
 
 
 class DebateQuerySet(models.QuerySet):

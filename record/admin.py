@@ -27,6 +27,17 @@ from .parse import format_size, too_large_message
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Debate record file"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_(
+            "Recorded in the history of the participants the file changes. Required when "
+            "the file reveals more of a participant (anonymous to role to named), which "
+            "needs permission to reveal participants."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +84,12 @@ class RecordDebateAdmin(DebateAdmin):
             upload = form.cleaned_data["file"]
             try:
                 # A web request does not wait for another import to finish.
-                context["summary"] = import_record(upload.file, user=request.user, wait=False)
+                context["summary"] = import_record(
+                    upload.file,
+                    user=request.user,
+                    wait=False,
+                    reason=form.cleaned_data["reason"].strip(),
+                )
                 context["filename"] = upload.name
                 form = ImportForm()
             except RecordError as error:

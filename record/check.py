@@ -12,7 +12,16 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from debates.models import Debate, Participant, Position, Programme, Province, Statement, Topic
+from debates.models import (
+    Attribution,
+    Debate,
+    Participant,
+    Position,
+    Programme,
+    Province,
+    Statement,
+    Topic,
+)
 from reports.models import FeaturedQuote, Report, featured_quote_problem
 
 from . import parse, schema
@@ -94,9 +103,9 @@ def record_columns(item_schema, values):
 
 
 class Checker:
-    def __init__(self, source, outline):
+    def __init__(self, source, outline, user=None, may_reveal=False, reason=""):
         self.source = source
-        self.plan = Plan()
+        self.plan = Plan(user=user, may_reveal=may_reveal, reason=reason)
         self.plan.statement_count = outline.statements
         self.structure = schema.Checker(self.plan.errors)
         self.lists = outline.lists
@@ -246,6 +255,33 @@ class Checker:
     def _check_participants(self):
         for upsert in self.plan.participants.values():
             self._check_province(upsert.values, f"participants[{upsert.index}]")
+            self._check_attribution(upsert)
+
+    def _check_attribution(self, upsert):
+        """Lowering a participant's protection: the model's rule, as the admin applies it."""
+        plan, path = self.plan, f"participants[{upsert.index}]"
+        old = upsert.row["attribution"] if upsert.row else None
+        new = upsert.values.get("attribution")
+        if new is None:
+            return
+        try:
+            Participant.check_attribution_change(
+                old,
+                new,
+                may_reveal=plan.may_reveal,
+                reason=plan.reason,
+                consent=upsert.values.get("consent") is not None,
+            )
+        except ValidationError as error:
+            for problem in error.error_list:
+                message = problem.messages[0]
+                if problem.code == "reveal_permission" and plan.user is None:
+                    message = _(
+                        "changes attribution from %(old)s to %(new)s, which reveals more of "
+                        "the person: run import_debates with --allow-reveal and --reason"
+                    ) % {"old": old or Attribution.ANONYMOUS.value, "new": new}
+                key = "consent" if problem.code == "reveal_consent" else "attribution"
+                self.error(f"{path}.{key}", message)
 
     def _check_province(self, values, path):
         code = values.get("province")
@@ -591,6 +627,10 @@ def _statement_path(debate, statement):
 _UNCHECKED = object()
 
 
-def check(source, outline, progress=None):
-    """The Plan for the file ``source``, whose first pass gave ``outline``."""
-    return Checker(source, outline).run(progress)
+def check(source, outline, progress=None, *, user=None, may_reveal=False, reason=""):
+    """The Plan for the file ``source``, whose first pass gave ``outline``.
+
+    ``user`` imports (None: the command line), ``may_reveal`` says whether the file may
+    lower participants' protection, and ``reason`` is recorded in the history.
+    """
+    return Checker(source, outline, user, may_reveal, reason).run(progress)

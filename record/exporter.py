@@ -5,8 +5,8 @@ schema's order, empty optional keys left out: exporting, importing into an empty
 and exporting again gives the same bytes. The file is written one object at a time, and
 statements are read in chunks, so memory does not grow with the number of statements.
 
-A full export holds withheld names (participants with role or anonymous attribution): it
-is for staff, never for the public.
+A full export holds withheld names (participants with role or anonymous attribution) and
+speakers' consents to be named: it is for staff, never for the public.
 """
 
 import json
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from debates.models import (
     Attribution,
+    Consent,
     Debate,
     Participant,
     Position,
@@ -192,8 +193,25 @@ def _topics(queryset):
         yield schema.to_record(schema.TOPIC, values)
 
 
+def _consents(participants):
+    """Each participant's latest consent to be named, by participant id."""
+    latest = {}
+    for values in (
+        Consent.objects.filter(participant__in=participants)
+        .order_by("participant_id", "given_on", "id")
+        .values("participant_id", *schema.CONSENT_FIELDS)
+    ):
+        latest[values.pop("participant_id")] = schema.to_record(schema.CONSENT, values)
+    return latest
+
+
 def _participants(queryset, provinces, summary):
-    for values in queryset.values("slug", *schema.PARTICIPANT_FIELDS).iterator(chunk_size=CHUNK):
+    # Consent is staff-only, as the withheld names in this file are.
+    consents = _consents(queryset.order_by().values("pk"))
+    for values in queryset.values("id", "slug", *schema.PARTICIPANT_FIELDS).iterator(
+        chunk_size=CHUNK
+    ):
+        values["consent"] = consents.get(values["id"])
         values["province"] = provinces.get(values["province_id"])
         if values["attribution"] not in Attribution.values:
             # The format's rule: an attribution nobody chose is anonymous.

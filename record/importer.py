@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from debates.models import Status
+from debates.models import Participant, Status
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
@@ -69,13 +69,26 @@ def another_import_message():
     return _("another import is running; try again when it has finished")
 
 
-def import_record(data, user=None, *, progress=None, wait=True, max_bytes=None):
+def import_record(
+    data,
+    user=None,
+    *,
+    progress=None,
+    wait=True,
+    max_bytes=None,
+    allow_reveal=False,
+    reason="",
+):
     """Import the file ``data``; return a Summary or raise RecordError.
 
     ``data`` is bytes, a path, or a binary file object. With ``user`` (an admin upload),
     what the file would do must also be what the user may do in the admin. ``progress``
     is a ``Progress``; ``wait=False`` refuses at once, rather than waiting, while another
     import is running. ``max_bytes`` defaults to the IMPORT_MAX_BYTES setting.
+
+    A file that lowers a participant's protection (anonymous -> role -> named) needs
+    the user's reveal permission or, without a user (the command line), the explicit
+    ``allow_reveal``; and a ``reason``, recorded in the history with the changes.
     """
     if max_bytes is None:
         max_bytes = settings.IMPORT_MAX_BYTES
@@ -86,7 +99,8 @@ def import_record(data, user=None, *, progress=None, wait=True, max_bytes=None):
             raise RecordError(outline.errors)
         while True:
             try:
-                return _import(source, outline, user, progress, wait)
+                may_reveal = allow_reveal if user is None else Participant.may_reveal(user)
+                return _import(source, outline, user, progress, wait, may_reveal, reason)
             except OperationalError as error:
                 # SQLite: another import holds the write lock past the busy timeout.
                 if "locked" not in str(error):
@@ -102,11 +116,11 @@ def import_record(data, user=None, *, progress=None, wait=True, max_bytes=None):
                 ) from None
 
 
-def _import(source, outline, user, progress, wait):
+def _import(source, outline, user, progress, wait, may_reveal, reason):
     with _sqlite_write_lock(), transaction.atomic():
         _serialise(wait, progress)
         progress.start(_("Checking"), outline.statements)
-        plan = check(source, outline, progress)
+        plan = check(source, outline, progress, user=user, may_reveal=may_reveal, reason=reason)
         if user is not None:
             check_permissions(plan, user)
         errors = in_file_order([*outline.problems, *plan.errors])

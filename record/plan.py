@@ -64,6 +64,12 @@ class Plan:
     # Reports whose featured quotes change.
     quotes_changed: set = field(default_factory=set)
     statement_count: int = 0
+    # Who imports (None: the command line) and why: recorded in the history.
+    user: object = None
+    reason: str = ""
+    # May the file lower participants' protection (the reveal permission, or the
+    # command line's explicit flag)?
+    may_reveal: bool = False
 
     def error(self, path, message):
         self.errors.append(f"{path}: {message}")

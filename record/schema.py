@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from debates.models import (
     SLUG_PATTERN,
     Attribution,
+    Consent,
+    ConsentHow,
     DatePrecision,
     Debate,
     Gender,
@@ -187,6 +189,18 @@ TOPIC = Schema(
     ),
 )
 
+# A speaker's agreement to be named: staff-only, like the names it concerns.
+CONSENT = Schema(
+    "consent",
+    Consent,
+    (
+        Key("given_on", DATE, required=True, field="given_on"),
+        Key("how", CHOICE, required=True, choices=ConsentHow, field="how"),
+        Key("note", default="", field="note"),
+    ),
+)
+CONSENT_FIELDS = ["given_on", "how", "note"]
+
 PARTICIPANT = Schema(
     "participant",
     Participant,
@@ -205,6 +219,7 @@ PARTICIPANT = Schema(
             omit_default=False,
             field="attribution",
         ),
+        Key("consent", OBJECT, schema=CONSENT),
     ),
 )
 

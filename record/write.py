@@ -13,17 +13,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from debates.models import Debate, Participant, Position, Programme, Statement, Topic
+from debates.history import actor_for, record_bulk
+from debates.models import Consent, Debate, Participant, Position, Programme, Statement, Topic
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
 from .check import CHUNK, record_columns, rows_multi, statement_columns
 from .exporter import synthetic_key
-from .schema import POSITION_FIELDS, STATEMENT_FIELDS
+from .schema import CONSENT_FIELDS, POSITION_FIELDS, STATEMENT_FIELDS
 
 BATCH = 2000
 
-KINDS = ["programmes", "topics", "positions", "participants", "debates", "statements", "reports"]
+KINDS = [
+    "programmes",
+    "topics",
+    "positions",
+    "participants",
+    "consents",
+    "debates",
+    "statements",
+    "reports",
+]
 
 
 @dataclass
@@ -77,7 +87,10 @@ class Writer:
         self._upsert("programmes", Programme, schema.PROGRAMME, self._plain)
         self._upsert("topics", Topic, schema.TOPIC, self._plain)
         self._write_positions()
-        self._upsert("participants", Participant, schema.PARTICIPANT, self._participant)
+        self._upsert(
+            "participants", Participant, schema.PARTICIPANT, self._participant, history=True
+        )
+        self._write_consents()
         self._upsert("debates", Debate, schema.DEBATE, self._debate, stamp=True)
         self._clear_changed_quotes()
         self._delete_stale_statements()
@@ -92,7 +105,7 @@ class Writer:
 
     # Objects kept in the plan ----------------------------------------------------
 
-    def _upsert(self, kind, model, item_schema, columns_of, stamp=False):
+    def _upsert(self, kind, model, item_schema, columns_of, stamp=False, history=False):
         existing = self.plan.existing[kind]
         to_create, to_update = [], []
         now = timezone.now()
@@ -105,7 +118,8 @@ class Writer:
                 if stamp:
                     obj.updated_at = now
                 to_update.append(obj)
-        for obj in model.objects.bulk_create(to_create, batch_size=BATCH):
+        created = model.objects.bulk_create(to_create, batch_size=BATCH)
+        for obj in created:
             existing[obj.slug] = {"id": obj.pk}
         if to_update:
             model.objects.bulk_update(
@@ -113,11 +127,42 @@ class Writer:
                 [*columns, "updated_at"] if stamp else list(columns),
                 batch_size=BATCH,
             )
+        if history:
+            # Who imported and why, in bulk: one INSERT of history rows per batch.
+            plan = self.plan
+            record_bulk(model, created, update=False, user=plan.user, reason=plan.reason)
+            record_bulk(model, to_update, update=True, user=plan.user, reason=plan.reason)
         if to_create or to_update:
             self.tables.add(model)
         self.summary.created[kind] += len(to_create)
         self.summary.updated[kind] += len(to_update)
         self.updated[kind] = {obj.slug for obj in to_update}
+
+    def _write_consents(self):
+        """Add each consent the file gives that its participant does not have yet."""
+        plan = self.plan
+        given = {
+            plan.id_of("participants", slug): upsert.values["consent"]
+            for slug, upsert in plan.participants.items()
+            if upsert.values.get("consent")
+        }
+        if not given:
+            return
+        have = {
+            (row["participant_id"], *(row[name] for name in CONSENT_FIELDS))
+            for row in rows_multi(
+                Consent.objects, "participant_id", given, ["participant_id", *CONSENT_FIELDS]
+            )
+        }
+        recorded_by = actor_for(plan.user)
+        new = [
+            Consent(participant_id=participant_id, recorded_by=recorded_by, **columns)
+            for participant_id, consent in given.items()
+            for columns in [record_columns(schema.CONSENT, consent)]
+            if (participant_id, *(columns[name] for name in CONSENT_FIELDS)) not in have
+        ]
+        Consent.objects.bulk_create(new, batch_size=BATCH)
+        self.summary.created["consents"] += len(new)
 
     def _plain(self, item_schema, values):
         return record_columns(item_schema, values)

@@ -9,10 +9,16 @@ URL, comment, feed, sitemap) is a leak.
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
 
+from debates.models import Participant
 from tests.crawl import crawl
 
 pytestmark = pytest.mark.django_db
+
+NAMED_NAME = "Qazi Matiullah Doorman"
 
 SECRETS = {
     "role speaker's name": "Zarghuna Withheldrole",
@@ -56,7 +62,8 @@ def sensitive_site(make):
         name=SECRETS["anonymous moderator's name"], attribution="anonymous"
     )
     named = make.participant(
-        name="Qazi Matiullah Doorman",
+        name=NAMED_NAME,
+        slug="qazi-matiullah-doorman",
         role="civil society activist",
         organisation="Kunduz Civil Society Network",
         attribution="named",
@@ -119,6 +126,11 @@ def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive
     assert any(url.startswith("/reports/") and url != "/reports/" for url in crawled)
     assert any(url.startswith("/search/?q=") for url in crawled)
 
+    assert leaks(pages, SECRETS) == []
+
+
+def leaks(pages, secrets):
+    """What each crawled page shows that it must not."""
     problems = []
     for page in pages:
         if page.status >= 500:
@@ -127,10 +139,50 @@ def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive
         text = page.text
         for typed in parse_qs(urlsplit(page.url).query).get("q", []):
             text = text.replace(typed, "")
-        for what, secret in SECRETS.items():
+        for what, secret in secrets.items():
             if secret.lower() in text.lower() or secret.lower() in page.url.lower():
                 problems.append(f"{page.url} shows the {what}")
-    assert problems == []
+    return problems
+
+
+def test_a_named_speaker_made_anonymous_is_gone_from_every_public_response_at_once(
+    client, sensitive_site, django_user_model
+):
+    """Raising protection takes effect on the next request: nothing public is cached."""
+    named = Participant.objects.get(name=NAMED_NAME)
+    before = crawl(client, words=[NAMED_NAME])
+    # The probe is real: the name and the speaker page were public until now.
+    assert any(NAMED_NAME in page.text for page in before)
+    assert any(page.url == "/speakers/qazi-matiullah-doorman/" for page in before)
+
+    # Done by Data entry, in the admin form: raising protection needs no more.
+    clerk = django_user_model.objects.create_user("clerk", password="pw-12345!", is_staff=True)
+    clerk.groups.add(Group.objects.get(name="Data entry"))
+    staff = Client()
+    staff.force_login(clerk)
+    response = staff.post(
+        reverse("admin:debates_participant_change", args=[named.pk]),
+        {
+            "name": named.name,
+            "slug": named.slug,
+            "attribution": "anonymous",
+            "role": named.role,
+            "organisation": named.organisation,
+            "province": "",
+            "gender": "",
+        },
+    )
+    assert response.status_code == 302
+
+    after = crawl(client, words=[NAMED_NAME])
+    assert client.get("/speakers/qazi-matiullah-doorman/").status_code == 404
+    secrets = {
+        **SECRETS,
+        "speaker made anonymous's name": NAMED_NAME,
+        "speaker made anonymous's organisation": named.organisation,
+        "speaker made anonymous's slug": named.slug,
+    }
+    assert leaks(after, secrets) == []
 
 
 def test_withheld_speakers_have_no_public_page(client, sensitive_site):

@@ -18,13 +18,34 @@ class Command(BaseCommand):
         "by slug, so importing the same file twice changes nothing the second time. "
         "All or nothing: on any error nothing is written and every error is listed "
         "with its place in the file. Files larger than IMPORT_MAX_BYTES are refused; "
-        "while another import runs, this one waits for it."
+        "while another import runs, this one waits for it. A file that reveals more of a "
+        "participant (anonymous to role to named) is refused unless run with "
+        "--allow-reveal and --reason."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON file to import, or - for standard input")
+        parser.add_argument(
+            "--allow-reveal",
+            action="store_true",
+            help=(
+                "allow the file to lower participants' protection (anonymous to role to "
+                "named); needs --reason, and consent in the file for each one it names"
+            ),
+        )
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="why: recorded in the history of the participants the import changes",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, allow_reveal=False, reason="", **options):
+        reason = reason.strip()
+        if allow_reveal and not reason:
+            raise CommandError("--allow-reveal needs --reason: say why, it is recorded.")
+        if allow_reveal:
+            # The history says the flag was given, and why.
+            reason = f"import_debates --allow-reveal: {reason}"
         max_bytes = settings.IMPORT_MAX_BYTES
         if file == "-":
             data = sys.stdin.buffer
@@ -40,7 +61,13 @@ class Command(BaseCommand):
         # On a terminal, a long import shows how far it is; piped or logged, nothing.
         progress = Progress(sys.stderr)
         try:
-            summary = import_record(data, progress=progress, max_bytes=max_bytes)
+            summary = import_record(
+                data,
+                progress=progress,
+                max_bytes=max_bytes,
+                allow_reveal=allow_reveal,
+                reason=reason,
+            )
         except RecordError as error:
             for message in error.errors:
                 self.stderr.write(message)
