@@ -271,8 +271,9 @@ class ParticipantForm(forms.ModelForm):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(MakeAnonymousAction, SimpleHistoryAdmin):
     form = ParticipantForm
+    actions = ["make_participants_anonymous"]
     # Name, organisation and slug come from get_list_display(), per user.
     list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
@@ -285,6 +286,9 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     # the name, organisation and slug (a slug is usually made from the name).
     hidden_fields = {"name", "organisation", "slug"}
     readonly_fields = ["label_check", "consents_given"]
+
+    def participants_of(self, queryset):
+        return Participant.objects.filter(pk__in=queryset.values("pk"))
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]

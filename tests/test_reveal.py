@@ -133,6 +133,8 @@ def test_an_editor_reveals_with_a_reason_which_lands_in_the_history(editor, spea
     assert latest.history_change_reason == "She asked to be known as a teacher."
     assert latest.actor == "editors"
     assert latest.prev_record.attribution == "anonymous"
+    history_page = editor.get(reverse("admin:debates_participant_history", args=[speaker.pk]))
+    assert "She asked to be known as a teacher." in history_page.content.decode()
 
 
 def test_naming_someone_needs_their_consent_which_is_kept_with_who_recorded_it(editor, speaker):
@@ -412,3 +414,21 @@ def test_a_role_label_is_counted_with_the_debate_province_when_the_participant_h
     page = editor.get(change_url(teacher)).content.decode()
     assert "a teacher in Kunduz" in page
     assert "may identify the person" in page
+
+
+def test_chosen_participants_can_be_made_anonymous_from_their_list(data_entry, make):
+    chosen = make.participant(attribution="named")
+    other = make.participant(attribution="named")
+    response = data_entry.post(
+        reverse("admin:debates_participant_changelist"),
+        {
+            "action": "make_participants_anonymous",
+            "_selected_action": [chosen.pk],
+            "confirm": "1",
+            "reason": "She asked.",
+        },
+    )
+    assert response.status_code == 302
+    assert attribution_of(chosen) == "anonymous"
+    assert attribution_of(other) == "named"
+    assert chosen.history.latest().history_change_reason == "She asked."
