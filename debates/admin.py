@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import attribution
 from .history import actor_for
 from .models import (
+    ERASURE_REASON,
     Attribution,
     Consent,
     ConsentHow,
@@ -273,7 +274,7 @@ class ParticipantForm(forms.ModelForm):
 @admin.register(Participant)
 class ParticipantAdmin(MakeAnonymousAction, SimpleHistoryAdmin):
     form = ParticipantForm
-    actions = ["make_participants_anonymous"]
+    actions = ["make_participants_anonymous", "erase_names"]
     # Name, organisation and slug come from get_list_display(), per user.
     list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
@@ -453,6 +454,54 @@ class ParticipantAdmin(MakeAnonymousAction, SimpleHistoryAdmin):
         if attribution.hides_name_from(participant, request.user):
             raise PermissionDenied
         return super().history_view(request, object_id, extra_context)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("debates.erase_participant_name")
+
+    @admin.action(
+        description=_("Erase the names of selected withheld participants, for good"),
+        permissions=["erase"],
+    )
+    def erase_names(self, request, queryset):
+        participants = list(queryset.select_related("province"))
+        problems = {p.pk: p.erasure_problem(request.user) for p in participants}
+        erasable = [p for p in participants if problems[p.pk] is None]
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/debates/participant/erase_names.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": _("Erase names for good?"),
+                    "erasable": [attribution.staff_label(p, request.user) for p in erasable],
+                    "refused": [
+                        (attribution.staff_label(p, request.user), problems[p.pk])
+                        for p in participants
+                        if problems[p.pk] is not None
+                    ],
+                    "selected": [p.pk for p in participants],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for participant in participants:
+            if problems[participant.pk] is not None:
+                self.message_user(request, problems[participant.pk], messages.ERROR)
+        for participant in erasable:
+            participant.erase_name()
+            self.log_change(request, participant, ERASURE_REASON)
+        if erasable:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d participant's name and organisation are erased, with their history.",
+                    "%(count)d participants' names and organisations are erased, with their "
+                    "history.",
+                    len(erasable),
+                )
+                % {"count": len(erasable)},
+                messages.SUCCESS,
+            )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         participant = self.get_object(request, object_id)

@@ -4,12 +4,15 @@ import io
 import json
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
 from debates.history import os_user
-from debates.models import Statement
+from debates.models import Participant, Statement
 from record.errors import RecordError
 from record.exporter import export_record
 from record.importer import import_record
@@ -18,6 +21,7 @@ from record.models import ExportRecord
 pytestmark = pytest.mark.django_db
 
 WITHDRAWN_WORDS = "Withdrawnwords about the governor zq"
+HistoricalParticipant = Participant.history.model
 
 
 @pytest.fixture
@@ -365,3 +369,87 @@ def test_data_entry_and_editors_see_withheld_names(client, django_user_model, hi
     assert autocomplete(client, "Zarghuna") == [HIDDEN[0]]
     debate_page = client.get(reverse("admin:debates_debate_change", args=[debate.pk])).text
     assert HIDDEN[0] in debate_page
+
+
+# Erasing a name --------------------------------------------------------------------
+
+PARTICIPANTS = reverse("admin:debates_participant_changelist")
+
+
+@pytest.fixture
+def with_history(hidden):
+    """The hidden participant, changed twice with reasons that name them."""
+    participant, _debate = hidden
+    participant.role = "council member"
+    participant._change_reason = f"{HIDDEN[0]} asked for a shorter role"
+    participant.save()
+    participant.attribution = "anonymous"
+    participant.save()
+    LogEntry.objects.create(
+        user=get_user_model().objects.create_user("clerk"),
+        content_type=ContentType.objects.get_for_model(participant),
+        object_id=str(participant.pk),
+        object_repr=HIDDEN[0],
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    return participant
+
+
+def erase(client, participants, confirm=True):
+    data = {"action": "erase_names", "_selected_action": [p.pk for p in participants]}
+    if confirm:
+        data["confirm"] = "yes"
+    return client.post(PARTICIPANTS, data)
+
+
+def history_rows(participant):
+    return HistoricalParticipant.objects.filter(id=participant.pk).order_by("history_date")
+
+
+def test_an_editor_erases_a_withheld_name_from_the_record_and_all_its_history(
+    client, django_user_model, with_history
+):
+    participant = with_history
+    rows_before = history_rows(participant).count()
+    assert rows_before == 3
+    login_as(client, django_user_model, "Editors", username="farida")
+
+    asked = erase(client, [participant], confirm=False)
+    assert "This cannot be undone" in asked.text
+    assert Participant.objects.get(pk=participant.pk).name == HIDDEN[0]
+
+    erase(client, [participant])
+    participant.refresh_from_db()
+    assert (participant.name, participant.organisation) == ("erased", "erased")
+    assert participant.slug == f"erased-{participant.pk}"
+    rows = list(history_rows(participant))
+    assert len(rows) == rows_before + 1
+    for row in rows:
+        values = f"{row.name} {row.organisation} {row.slug} {row.history_change_reason}"
+        assert_hidden(values)
+    assert {row.name for row in rows} == {"erased"}
+    erasure = rows[-1]
+    assert erasure.actor == "farida"
+    assert erasure.history_change_reason == "name and organisation erased"
+    # The admin's log names it by its label now.
+    assert_hidden(" ".join(LogEntry.objects.values_list("object_repr", flat=True)))
+
+
+def test_data_entry_may_not_erase_a_name(client, django_user_model, with_history):
+    participant = with_history
+    login_as(client, django_user_model, "Data entry")
+    erase(client, [participant])
+    participant.refresh_from_db()
+    assert participant.name == HIDDEN[0]
+    assert "erase_names" not in client.get(PARTICIPANTS).text
+
+
+def test_a_named_participant_cannot_be_erased(client, django_user_model, make):
+    named = make.participant(name="Qazi Publicname")
+    login_as(client, django_user_model, "Editors")
+    response = erase(client, [named], confirm=False)
+    assert "is named" in response.text
+    erase(client, [named])
+    named.refresh_from_db()
+    assert named.name == "Qazi Publicname"
