@@ -36,6 +36,7 @@ from django.db import connection  # noqa: E402
 
 from record.exporter import export_record  # noqa: E402
 from record.importer import import_record  # noqa: E402
+from record.write import TRACKED  # noqa: E402
 
 PROVINCES = ["AF-KAB", "AF-KDZ", "AF-GHO", "AF-HER", "AF-BAL", "AF-KAN", "AF-NAN", "AF-BAM"]
 STANCES = ["for", "against", "mixed", "neutral"]
@@ -137,6 +138,11 @@ def measure(label, function, statements, trace):
     return result
 
 
+def history_rows():
+    """The historical rows of every tracked model: an import records each row it writes."""
+    return sum(model.history.count() for model in TRACKED)
+
+
 def write_file(path, statements, per_debate, speakers):
     # Run in a child process, so the parent's peak RSS is the import's and export's own.
     record = synthetic_record(statements, per_debate, speakers)
@@ -184,10 +190,15 @@ def main():
         )
 
         summary = measure("import", lambda: import_record(path), args.statements, args.trace)
-        print(f"           {summary.totals()[0]:,} rows created", flush=True)
+        history = history_rows()
+        print(
+            f"           {summary.totals()[0]:,} rows created, {history:,} history rows",
+            flush=True,
+        )
         summary = measure("re-import", lambda: import_record(path), args.statements, args.trace)
         assert summary.totals() == (0, 0, 0), summary
-        print("           0 created, 0 updated, 0 deleted", flush=True)
+        assert history_rows() == history, "an unchanged re-import wrote history"
+        print("           0 created, 0 updated, 0 deleted, no history rows", flush=True)
 
         def export():
             with open(workdir / "export.json", "w", encoding="utf-8") as out:

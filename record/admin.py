@@ -87,6 +87,7 @@ class RecordDebateAdmin(DebateAdmin):
                 context["summary"] = import_record(
                     upload.file,
                     user=request.user,
+                    name=upload.name,
                     wait=False,
                     reason=form.cleaned_data["reason"].strip(),
                 )

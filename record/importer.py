@@ -13,9 +13,11 @@ else by their place among the debate's keyless statements), so importing the sam
 twice changes nothing and, the second time, writes nothing.
 """
 
+import os
 import re
 import time
 import zlib
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -27,6 +29,7 @@ from reports.models import FeaturedQuote, Report
 from . import parse, schema
 from .check import check
 from .errors import RecordError
+from .history import ImportHistory, import_reason
 from .progress import Progress
 from .write import KINDS, Summary, write
 
@@ -73,18 +76,22 @@ def import_record(
     data,
     user=None,
     *,
+    name=None,
+    reason="",
     progress=None,
     wait=True,
     max_bytes=None,
     allow_reveal=False,
-    reason="",
 ):
     """Import the file ``data``; return a Summary or raise RecordError.
 
     ``data`` is bytes, a path, or a binary file object. With ``user`` (an admin upload),
-    what the file would do must also be what the user may do in the admin. ``progress``
-    is a ``Progress``; ``wait=False`` refuses at once, rather than waiting, while another
-    import is running. ``max_bytes`` defaults to the IMPORT_MAX_BYTES setting.
+    what the file would do must also be what the user may do in the admin. Every row
+    written is recorded in the history as changed by ``user`` (without one, the command
+    line), with the reason "import of ``name``" (the file's name; a path's own by
+    default) and ``reason``, if given. ``progress`` is a ``Progress``; ``wait=False``
+    refuses at once, rather than waiting, while another import is running.
+    ``max_bytes`` defaults to the IMPORT_MAX_BYTES setting.
 
     A file that lowers a participant's protection (anonymous -> role -> named) needs
     the user's reveal permission or, without a user (the command line), the explicit
@@ -92,6 +99,9 @@ def import_record(
     """
     if max_bytes is None:
         max_bytes = settings.IMPORT_MAX_BYTES
+    if name is None and isinstance(data, os.PathLike):
+        name = Path(data).name
+    history_reason = import_reason(name, reason)
     progress = progress or Progress(None)
     with parse.Source(data) as source:
         outline = parse.scan(source, max_bytes)
@@ -100,7 +110,8 @@ def import_record(
         while True:
             try:
                 may_reveal = allow_reveal if user is None else Participant.may_reveal(user)
-                return _import(source, outline, user, progress, wait, may_reveal, reason)
+                history = ImportHistory(user, history_reason)
+                return _import(source, outline, user, history, progress, wait, may_reveal, reason)
             except OperationalError as error:
                 # SQLite: another import holds the write lock past the busy timeout.
                 if "locked" not in str(error):
@@ -116,7 +127,7 @@ def import_record(
                 ) from None
 
 
-def _import(source, outline, user, progress, wait, may_reveal, reason):
+def _import(source, outline, user, history, progress, wait, may_reveal, reason):
     with _sqlite_write_lock(), transaction.atomic():
         _serialise(wait, progress)
         progress.start(_("Checking"), outline.statements)
@@ -128,7 +139,7 @@ def _import(source, outline, user, progress, wait, may_reveal, reason):
             progress.finish()
             raise RecordError(errors)
         progress.start(_("Writing"), outline.statements)
-        summary, tables = write(source, plan, progress)
+        summary, tables = write(source, plan, history, progress)
         progress.finish()
         if sum(summary.totals()) >= ANALYZE_AFTER_ROWS:
             transaction.on_commit(lambda: analyze(tables))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from debates.history import actor_for, record_bulk
+from debates.history import actor_for
 from debates.models import Consent, Debate, Participant, Position, Programme, Statement, Topic
 from reports.models import FeaturedQuote, Report
 
@@ -23,6 +23,9 @@ from .exporter import synthetic_key
 from .schema import CONSENT_FIELDS, POSITION_FIELDS, STATEMENT_FIELDS
 
 BATCH = 2000
+
+# The models an import writes, each with its history.
+TRACKED = [Programme, Topic, Position, Participant, Debate, Statement, Report, FeaturedQuote]
 
 KINDS = [
     "programmes",
@@ -73,9 +76,10 @@ class Summary:
 
 
 class Writer:
-    def __init__(self, source, plan, progress=None):
+    def __init__(self, source, plan, history, progress=None):
         self.source = source
         self.plan = plan
+        self.history = history
         self.progress = progress
         self.summary = Summary()
         self.updated = {}
@@ -87,16 +91,14 @@ class Writer:
         self._upsert("programmes", Programme, schema.PROGRAMME, self._plain)
         self._upsert("topics", Topic, schema.TOPIC, self._plain)
         self._write_positions()
-        self._upsert(
-            "participants", Participant, schema.PARTICIPANT, self._participant, history=True
-        )
+        self._upsert("participants", Participant, schema.PARTICIPANT, self._participant)
         self._write_consents()
         self._upsert("debates", Debate, schema.DEBATE, self._debate, stamp=True)
         self._clear_changed_quotes()
         self._delete_stale_statements()
         self._write_statements()
         if plan.stale_positions:
-            Position.objects.filter(id__in=[row["id"] for _i, row in plan.stale_positions]).delete()
+            self._delete(Position, [row["id"] for _i, row in plan.stale_positions])
             self.summary.deleted["positions"] += len(plan.stale_positions)
             self.tables.add(Position)
         self._upsert("reports", Report, schema.REPORT, self._report, stamp=True)
@@ -105,7 +107,7 @@ class Writer:
 
     # Objects kept in the plan ----------------------------------------------------
 
-    def _upsert(self, kind, model, item_schema, columns_of, stamp=False, history=False):
+    def _upsert(self, kind, model, item_schema, columns_of, stamp=False):
         existing = self.plan.existing[kind]
         to_create, to_update = [], []
         now = timezone.now()
@@ -118,20 +120,16 @@ class Writer:
                 if stamp:
                     obj.updated_at = now
                 to_update.append(obj)
-        created = model.objects.bulk_create(to_create, batch_size=BATCH)
-        for obj in created:
+        for obj in model.objects.bulk_create(to_create, batch_size=BATCH):
             existing[obj.slug] = {"id": obj.pk}
+        self.history.created(model, [obj.pk for obj in to_create])
         if to_update:
             model.objects.bulk_update(
                 to_update,
                 [*columns, "updated_at"] if stamp else list(columns),
                 batch_size=BATCH,
             )
-        if history:
-            # Who imported and why, in bulk: one INSERT of history rows per batch.
-            plan = self.plan
-            record_bulk(model, created, update=False, user=plan.user, reason=plan.reason)
-            record_bulk(model, to_update, update=True, user=plan.user, reason=plan.reason)
+            self.history.updated(model, [obj.pk for obj in to_update])
         if to_create or to_update:
             self.tables.add(model)
         self.summary.created[kind] += len(to_create)
@@ -216,7 +214,9 @@ class Writer:
                     to_update.append(Position(id=row["id"], slug=position["slug"], **columns))
         for position in Position.objects.bulk_create(to_create, batch_size=BATCH):
             plan.positions[position.topic_id][position.slug] = {"id": position.pk}
+        self.history.created(Position, [position.pk for position in to_create])
         Position.objects.bulk_update(to_update, POSITION_FIELDS, batch_size=BATCH)
+        self.history.updated(Position, [position.pk for position in to_update])
         if to_create or to_update:
             self.tables.add(Position)
         self.summary.created["positions"] += len(to_create)
@@ -248,12 +248,12 @@ class Writer:
                 plan.quotes_changed.add(slug)
         changed_ids = [plan.reports[slug].row["id"] for slug in plan.quotes_changed]
         if changed_ids:
-            FeaturedQuote.objects.filter(report_id__in=changed_ids).delete()
+            quotes = FeaturedQuote.objects.filter(report_id__in=changed_ids)
+            self._delete(FeaturedQuote, list(quotes.values_list("id", flat=True)))
 
     def _delete_stale_statements(self):
         stale = list(self.plan.stale_statements)
-        for start in range(0, len(stale), CHUNK):
-            Statement.objects.filter(id__in=stale[start : start + CHUNK]).delete()
+        self._delete(Statement, stale)
         if stale:
             self.tables.add(Statement)
         self.summary.deleted["statements"] += len(stale)
@@ -301,7 +301,7 @@ class Writer:
     def _create_statements(self, statements):
         if not statements:
             return
-        insert_rows(Statement, statements)
+        self.history.created(Statement, insert_rows(Statement, statements))
         quoted = [s["key"] for s in statements if s["key"] in self.quoted]
         if quoted:
             self.plan.quoted_ids.update(
@@ -314,6 +314,7 @@ class Writer:
         if not statements:
             return
         Statement.objects.bulk_update(statements, STATEMENT_FIELDS, batch_size=BATCH)
+        self.history.updated(Statement, [statement.pk for statement in statements])
         self.summary.updated["statements"] += len(statements)
         self.tables.add(Statement)
 
@@ -346,13 +347,27 @@ class Writer:
                 )
         through.objects.bulk_create(links, batch_size=BATCH)
         FeaturedQuote.objects.bulk_create(quotes, batch_size=BATCH)
+        self.history.created(FeaturedQuote, [quote.pk for quote in quotes])
         # A report whose debates or quotes changed is updated, even if its fields are not.
         newly = {slug for slug in changed if plan.reports[slug].row} - self.updated["reports"]
         if newly:
-            Report.objects.filter(id__in=[plan.reports[s].row["id"] for s in newly]).update(
-                updated_at=timezone.now()
-            )
+            ids = [plan.reports[s].row["id"] for s in newly]
+            Report.objects.filter(id__in=ids).update(updated_at=timezone.now())
+            self.history.updated(Report, ids)
         self.summary.updated["reports"] += len(newly)
+
+    def _delete(self, model, ids):
+        """Delete rows by id, after recording their old values in the history.
+
+        A raw delete: the ORM's delete would fetch every row and record each one's
+        history row by row. What still refers to a deleted row is refused by the
+        database's foreign keys, as the plan has already made sure nothing does.
+        """
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            self.history.deleted(model, chunk)
+            queryset = model.objects.filter(id__in=chunk)
+            queryset._raw_delete(queryset.db)
 
 
 # Columns whose Python values the database driver takes as they are.
@@ -365,7 +380,7 @@ def insert_rows(model, rows):
     The bulk of a large import: a plain INSERT of many rows per statement, a third of
     the time ``bulk_create`` takes. Columns the rows leave out get their field's default;
     values of other than plain text and number columns go through their field's
-    conversion (JSON, dates), as ``bulk_create`` would.
+    conversion (JSON, dates), as ``bulk_create`` would. Returns the new rows' ids.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     given = set(rows[0])
@@ -385,16 +400,27 @@ def insert_rows(model, rows):
         for convert in prepared:
             row[convert.attname] = convert.get_db_prep_save(row[convert.attname], connection)
         values.append(tuple(row[name] if name in row else defaults[name] for name in names))
+    returning = " RETURNING " + quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            execute_values(cursor.cursor, sql + "%s", values, page_size=BATCH)
-        else:
-            placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
-            cursor.executemany(sql + placeholders, values)
+            rows = execute_values(
+                cursor.cursor, sql + "%s" + returning, values, page_size=BATCH, fetch=True
+            )
+            return [row[0] for row in rows]
+        placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
+        cursor.executemany(sql + placeholders, values)
+        # SQLite numbers the rows of one executemany one after another (the connection
+        # holds the write lock from the first row on), ending at its last_insert_rowid.
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        return range(last - len(values) + 1, last + 1)
 
 
-def write(source, plan, progress=None):
-    """Carry out ``plan``; return (Summary, the models whose tables were written)."""
-    writer = Writer(source, plan, progress)
+def write(source, plan, history, progress=None):
+    """Carry out ``plan``, recording it in ``history`` (an ImportHistory).
+
+    Return (Summary, the models whose tables were written).
+    """
+    writer = Writer(source, plan, history, progress)
     summary = writer.run()
     return summary, writer.tables

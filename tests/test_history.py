@@ -1,15 +1,24 @@
 """History of changes: who, when, what from what to what, by every way of changing data."""
 
 import datetime
+import io
+import json
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from debates.history import command_line_actor
-from debates.models import Participant
+from debates.models import Debate, Participant, Position, Programme, Statement, Topic
+from reports.models import FeaturedQuote, Report
 
 pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parent.parent / "demo" / "afghans-reject-russian-alliance.json"
+TRACKED = [Programme, Topic, Position, Participant, Debate, Statement, Report, FeaturedQuote]
 
 
 def changes(record):
@@ -75,3 +84,110 @@ def test_every_tracked_kind_has_a_history(make):
     ]:
         assert obj.history.count() == 1, type(obj).__name__
     assert Participant.history.model._meta.get_field("actor")
+
+
+# Imports -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed():
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def history_rows():
+    return {model.__name__: model.history.count() for model in TRACKED}
+
+
+def import_file(tmp_path, data, name="changed.json", **options):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    call_command("import_debates", str(path), stdout=io.StringIO(), **options)
+
+
+def test_an_import_records_every_row_it_creates_as_created_by_the_import(tmp_path, seed):
+    before = timezone.now()
+    import_file(tmp_path, seed, name="seed.json")
+    for model in TRACKED:
+        rows = model.history.all()
+        assert rows.count() == model.objects.count() > 0, model.__name__
+        assert {row.history_type for row in rows} == {"+"}
+        assert {row.actor for row in rows} == {command_line_actor()}
+        assert {row.history_change_reason for row in rows} == {"import of seed.json"}
+        assert {row.history_user for row in rows} == {None}
+        assert all(row.history_date >= before for row in rows)
+    statement = Statement.objects.get(key="nasratyar-threat")
+    assert statement.history.get().text == statement.text
+
+
+def test_a_command_line_import_records_who_when_and_old_and_new_values(tmp_path, seed):
+    import_file(tmp_path, seed)
+    seed["participants"][0]["role"] = "former provincial council member"
+    seed["debates"][0]["statements"][0]["text"] = "A threat to the whole region."
+    before = timezone.now()
+    import_file(tmp_path, seed, name="roles.json", reason="corrected from the recording")
+
+    participant = Participant.objects.get(slug="khosh-mohammad-nasratyar")
+    latest = participant.history.latest()
+    assert latest.history_type == "~"
+    assert latest.actor == command_line_actor()
+    assert latest.history_user is None
+    assert latest.history_date >= before
+    assert latest.history_change_reason == "import of roles.json: corrected from the recording"
+    assert changes(latest) == {
+        "role": ("provincial council member", "former provincial council member")
+    }
+    statement = Statement.objects.get(key="nasratyar-threat")
+    assert changes(statement.history.latest()) == {
+        "text": (
+            "Any Russian backing for the insurgents would be a threat to the entire region.",
+            "A threat to the whole region.",
+        )
+    }
+
+
+def test_an_import_that_changes_nothing_records_nothing(tmp_path, seed):
+    import_file(tmp_path, seed)
+    before = history_rows()
+    import_file(tmp_path, seed)
+    assert history_rows() == before
+
+
+def test_a_statement_an_import_deletes_is_recorded_with_its_old_values(tmp_path, seed):
+    import_file(tmp_path, seed)
+    dropped = seed["debates"][0]["statements"].pop()
+    import_file(tmp_path, seed, name="shorter.json")
+    deleted = Statement.history.filter(history_type="-").get()
+    assert deleted.text == dropped["text"]
+    assert deleted.history_change_reason == "import of shorter.json"
+    assert not Statement.objects.filter(pk=deleted.id).exists()
+    assert deleted.prev_record.history_type == "+"
+
+
+def test_a_report_whose_quotes_an_import_changes_records_the_quotes_removed_and_added(
+    tmp_path, seed
+):
+    import_file(tmp_path, seed)
+    seed["reports"][0]["quotes"].pop()
+    import_file(tmp_path, seed)
+    report = Report.objects.get()
+    assert report.history.latest().history_type == "~"
+    removed = FeaturedQuote.history.filter(history_type="-")
+    assert removed.count() == 3
+    assert FeaturedQuote.history.filter(history_type="+").count() == 3 + 2
+
+
+def test_an_admin_import_records_the_user_and_the_uploaded_file(staff_client, seed):
+    url = reverse("admin:debates_debate_import")
+    staff_client.post(url, {"file": SimpleUploadedFile("seed.json", json.dumps(seed).encode())})
+    seed["participants"][0]["role"] = "former provincial council member"
+    before = timezone.now()
+    staff_client.post(url, {"file": SimpleUploadedFile("fix.json", json.dumps(seed).encode())})
+
+    latest = Participant.objects.get(slug="khosh-mohammad-nasratyar").history.latest()
+    assert latest.history_user.username == "editor"
+    assert latest.actor == "editor"
+    assert latest.history_date >= before
+    assert latest.history_change_reason == "import of fix.json"
+    assert changes(latest) == {
+        "role": ("provincial council member", "former provincial council member")
+    }

@@ -245,7 +245,10 @@ def test_an_editor_reveals_by_upload_with_a_reason_and_consent(editor, speaker):
     assert response.context["summary"].updated["participants"] == 1
     assert attribution_of(speaker) == "named"
     latest = speaker.history.latest()
-    assert (latest.history_change_reason, latest.actor) == ("Consent by mail.", "editors")
+    assert (latest.history_change_reason, latest.actor) == (
+        "import of f.json: Consent by mail.",
+        "editors",
+    )
     assert latest.prev_record.attribution == "anonymous"
     assert Consent.objects.get(participant=speaker).recorded_by == "editors"
 
@@ -281,7 +284,9 @@ def test_the_command_line_reveals_with_the_flag_and_a_reason_and_records_both(tm
     assert attribution_of(speaker) == "role"
     latest = speaker.history.latest()
     assert latest.actor == command_line_actor()
-    assert latest.history_change_reason == "import_debates --allow-reveal: Board decision"
+    assert latest.history_change_reason == (
+        f"import of {path.name}: import_debates --allow-reveal: Board decision"
+    )
 
 
 def test_a_consent_is_exported_and_importing_it_again_changes_nothing(speaker):

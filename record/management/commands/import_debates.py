@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reason",
             default="",
-            help="why: recorded in the history of the participants the import changes",
+            help="why the file is imported; recorded in the history of every change it makes",
         )
 
     def handle(self, *args, file, allow_reveal=False, reason="", **options):
@@ -48,9 +48,10 @@ class Command(BaseCommand):
             reason = f"import_debates --allow-reveal: {reason}"
         max_bytes = settings.IMPORT_MAX_BYTES
         if file == "-":
-            data = sys.stdin.buffer
+            data, name = sys.stdin.buffer, "standard input"
         else:
             data = Path(file)
+            name = data.name
             try:
                 size = data.stat().st_size
                 data.open("rb").close()
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         try:
             summary = import_record(
                 data,
+                name=name,
                 progress=progress,
                 max_bytes=max_bytes,
                 allow_reveal=allow_reveal,
