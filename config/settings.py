@@ -5,6 +5,7 @@ Local development needs nothing but ``DEBUG=1`` (the Makefile sets it); producti
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that asks staff for a second factor (accounts/).
+    "accounts.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -161,3 +164,47 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1000 * 1000))
 INSTALLED_APPS += ["simple_history"]
 MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Login protection (README, "Login protection"). Only staff log in: the public site has
+# no accounts. django-axes locks a username out from one address after
+# LOGIN_FAILURE_LIMIT wrong passwords, for LOGIN_LOCKOUT_MINUTES after the last of them.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "accounts",
+]
+# Last, so it turns a lockout anywhere in the request into its answer.
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "60")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The address comes from X-Forwarded-For only behind a proxy that sets it (and that
+# replaces or appends to what the client sent); otherwise anyone could pick theirs.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
+# Readers' and staff's addresses are kept only as long as a lockout needs them: no log
+# of every login, no permanent log of failures, none in the log lines. The attempts
+# themselves are deleted once older than the lockout (at each login attempt, and by
+# `manage.py expire_login_attempts`).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
+# Failures and lockouts (axes) and refused codes (accounts) are warnings: always logged.
+LOGGING["loggers"] = {
+    "axes": {"level": "WARNING"},
+    "accounts": {"level": "WARNING"},
+}
+
+# Two-factor login (django-otp): on unless DEBUG. With it on, staff who have not set
+# up an authenticator app are sent to do so before the admin lets them in.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "Debate Record"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

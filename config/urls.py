@@ -27,6 +27,8 @@ sitemaps = {
 }
 
 urlpatterns = [
+    # Two-factor pages under the admin's prefix, before the admin's catch-all.
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

@@ -9,6 +9,12 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_optional(settings):
+    # REQUIRE_2FA is on without DEBUG; tests/test_login_protection.py turns it on itself.
+    settings.REQUIRE_2FA = False
+
+
 @pytest.fixture
 def make():
     """The factories, e.g. ``make.debate(status="published")``."""
