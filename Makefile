@@ -8,7 +8,8 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo check install clean superuser bench screenshots
+.PHONY: help run test lint format migrate demo check install clean superuser bench screenshots \
+	backup restore
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -16,6 +17,8 @@ help:
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
+	@echo "make backup a timestamped backup of the database into BACKUP_DIR (backups/)"
+	@echo "make restore FILE=...  load a backup into an empty database"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +64,15 @@ bench: install
 # Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
 screenshots: demo
 	docs/screenshots.sh
+
+# Backups of the database DATABASE_URL names; README, "Backups". Encrypted to the gpg key
+# BACKUP_GPG_RECIPIENT when it is set.
+backup: install
+	$(BIN)/python manage.py backup_database
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/debate-record-....dump"; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)"
 
 superuser: migrate
 	DEBUG=1 $(BIN)/python manage.py createsuperuser

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "debates",
     "reports",
     "record",
+    "backup",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,11 @@ if not DEBUG:
 
 # The largest debate record file one import takes, in bytes (admin upload and command).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1000 * 1000)))
+
+# Backups (`make backup`): where they go, and the gpg key they are encrypted to (a key
+# id, fingerprint or e-mail address in the keyring of whoever runs the backup).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_GPG_RECIPIENT = os.environ.get("BACKUP_GPG_RECIPIENT", "").strip()
 
 # History of changes (django-simple-history; debates/history.py). The middleware gives
 # each change made in a web request its user; the reason is free text.
