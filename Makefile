@@ -8,8 +8,8 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo check install clean superuser bench screenshots \
-	backup restore
+.PHONY: help run test lint format migrate demo check install clean superuser bench loadtest \
+	screenshots backup restore
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
+	@echo "make loadtest  CLIENTS=64 clients on the public pages under gunicorn for DURATION=30 s"
 	@echo "make backup a timestamped backup of the database into BACKUP_DIR (backups/)"
 	@echo "make restore FILE=...  load a backup into an empty database"
 
@@ -60,6 +61,14 @@ check: install
 STATEMENTS ?= 100000
 bench: install
 	DEBUG=1 $(BIN)/python bench/import_bench.py --statements $(STATEMENTS)
+
+# Requests per second and latency of the public pages under gunicorn with production
+# settings on loopback (bench/load.py; DATABASE_URL picks the database, else a temporary
+# SQLite file with the demo debates). README, "Load".
+CLIENTS ?= 64
+DURATION ?= 30
+loadtest: install
+	$(BIN)/python bench/load.py --clients $(CLIENTS) --seconds $(DURATION)
 
 # Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
 screenshots: demo
