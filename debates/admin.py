@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
@@ -11,9 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import attribution
-from .history import actor_for
+from .history import actor_for, update_with_history
 from .models import (
     ERASURE_REASON,
     Attribution,
@@ -28,6 +30,17 @@ from .models import (
     Status,
     Topic,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a tracked model: its History page lists every version, by whom.
+
+    Who is the ``actor`` (a user, or the command line and its OS user), as recorded by
+    ``debates.history``; a version can be restored from the page.
+    """
+
+    object_history_template = "admin/history.html"
+    object_history_list_template = "admin/history_list.html"
 
 
 class AnonymiseForm(forms.Form):
@@ -91,7 +104,7 @@ class MakeAnonymousAction:
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(MakeAnonymousAction, admin.ModelAdmin):
+class ProgrammeAdmin(MakeAnonymousAction, HistoryAdmin):
     list_display = ["name", "slug", "started_on", "ended_on", "debate_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -127,7 +140,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["title", "question", "position_count", "debate_count"]
     search_fields = ["title", "slug", "question"]
     prepopulated_fields = {"slug": ["title"]}
@@ -272,7 +285,7 @@ class ParticipantForm(forms.ModelForm):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(MakeAnonymousAction, SimpleHistoryAdmin):
+class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     form = ParticipantForm
     actions = ["make_participants_anonymous", "erase_names"]
     # Name, organisation and slug come from get_list_display(), per user.
@@ -528,6 +541,33 @@ def autocomplete_view(request):
 admin.site.autocomplete_view = autocomplete_view
 
 
+def set_deltas(model, records):
+    """Give each historical record of ``records`` the changes from its object's version before.
+
+    For the history of many objects at once (a debate's statements): the earlier version
+    of each is found with one query, whatever the number of records.
+    """
+    records = list(records)
+    if not records:
+        return
+    history = model.history
+    earlier = history.filter(
+        id__in={record.id for record in records},
+        history_date__lte=max(record.history_date for record in records),
+    ).order_by("history_date", "history_id")
+    previous, versions = {}, {}
+    for version in earlier:
+        versions[version.history_id] = previous.get(version.id)
+        previous[version.id] = version
+    for record in records:
+        before = versions.get(record.history_id)
+        record.history_delta_changes = []
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, foreign_keys_are_objs=True)
+            helper = HistoricalRecordContextHelper(model, record)
+            record.history_delta_changes = helper.context_for_delta_changes(delta)
+
+
 class PreloadedAutocompleteSelect(AutocompleteSelect):
     """Autocomplete that renders its selected option from labels loaded once per page.
 
@@ -607,7 +647,7 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
 
 
 @admin.register(Debate)
-class DebateAdmin(ParticipantLabels, MakeAnonymousAction, admin.ModelAdmin):
+class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
     list_display = [
         "title",
         "province",
@@ -652,6 +692,19 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, admin.ModelAdmin):
     def participants_of(self, queryset):
         return Participant.objects.of_debates(queryset.values("pk"))
 
+    def history_view(self, request, object_id, extra_context=None):
+        # A debate's history includes its statements': added, changed, removed.
+        statements = Statement.history.filter(debate_id=object_id).order_by(
+            "-history_date", "-history_id"
+        )
+        page = Paginator(statements.select_related("history_user"), 100).get_page(
+            request.GET.get("statements-page")
+        )
+        set_deltas(Statement, page.object_list)
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "statement_history": page}
+        )
+
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj):
         return obj.statement_count
@@ -667,7 +720,7 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, admin.ModelAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        updated = queryset.exclude(status=status).update(status=status)
+        updated = update_with_history(queryset.exclude(status=status), request.user, status=status)
         label = Status(status).label.lower()
         self.message_user(
             request,
@@ -682,7 +735,7 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(HistoryAdmin):
     """Listed for search and autocomplete; positions are edited inline on their topic."""
 
     list_display = ["label", "topic", "stance", "slug"]
@@ -692,7 +745,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(ParticipantLabels, admin.ModelAdmin):
+class StatementAdmin(ParticipantLabels, HistoryAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
 
     list_display = ["short_text", "debate", "speaker", "position", "kind", "key", "withheld"]

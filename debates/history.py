@@ -13,9 +13,13 @@ import os
 
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+# Rows read and written at a time by a change to many rows.
+BATCH = 1000
 
 
 class HistoricalActor(models.Model):
@@ -75,3 +79,36 @@ def record_bulk(model, objs, *, update, user=None, reason=""):
         default_change_reason=reason or None,
         custom_historical_attrs={"actor": actor_for(user)},
     )
+
+
+def update_with_history(queryset, user, reason="", **values):
+    """``queryset.update(**values)``, recording each row's new version in its history.
+
+    For changes made to many rows at once (admin list actions), which save no row one by
+    one: rows are read, changed and written in batches, each batch's history in one
+    INSERT (``record_bulk``). A model's ``auto_now`` fields (``updated_at``) are set as
+    a save would set them. Returns the number of rows.
+    """
+    model = queryset.model
+    now = timezone.now()
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False):
+            values.setdefault(field.name, now)
+    count = 0
+    batch = []
+    for obj in queryset.order_by("pk").iterator(chunk_size=BATCH):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        batch.append(obj)
+        if len(batch) == BATCH:
+            count += _bulk_update(model, batch, list(values), user, reason)
+            batch = []
+    return count + _bulk_update(model, batch, list(values), user, reason)
+
+
+def _bulk_update(model, objs, fields, user, reason):
+    if not objs:
+        return 0
+    model.objects.bulk_update(objs, fields)
+    record_bulk(model, objs, update=True, user=user, reason=reason)
+    return len(objs)

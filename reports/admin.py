@@ -10,6 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from debates.admin import HistoryAdmin
+from debates.history import update_with_history
 from debates.models import Statement, Status
 
 from .models import FeaturedQuote, Report, featured_quote_problem
@@ -68,7 +70,7 @@ class FeaturedQuoteInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(HistoryAdmin):
     list_display = ["headline", "status", "published_on", "programme", "quote_count"]
     list_filter = [
         "status",
@@ -222,7 +224,9 @@ class ReportAdmin(admin.ModelAdmin):
         description=_("Unpublish selected reports (back to draft)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT)
+        count = update_with_history(
+            queryset.filter(status=Status.PUBLISHED), request.user, status=Status.DRAFT
+        )
         self.message_user(
             request,
             ngettext("%d report is now a draft.", "%d reports are now drafts.", count) % count,

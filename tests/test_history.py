@@ -191,3 +191,80 @@ def test_an_admin_import_records_the_user_and_the_uploaded_file(staff_client, se
     assert changes(latest) == {
         "role": ("provincial council member", "former provincial council member")
     }
+
+
+# Admin list actions and History pages --------------------------------------------
+
+
+def test_a_list_action_records_who_when_and_old_and_new_status_of_each_debate(staff_client, make):
+    drafts = [make.debate(status="draft") for _ in range(3)]
+    before = timezone.now()
+    staff_client.post(
+        reverse("admin:debates_debate_changelist"),
+        {"action": "publish", "_selected_action": [d.pk for d in drafts[:2]]},
+    )
+    for debate in drafts[:2]:
+        latest = debate.history.latest()
+        assert latest.history_type == "~"
+        assert latest.history_user.username == "editor"
+        assert latest.actor == "editor"
+        assert latest.history_date >= before
+        assert changes(latest)["status"] == ("draft", "published")
+    assert drafts[2].history.count() == 1
+
+
+def test_unpublishing_reports_from_the_list_records_each_report(staff_client, make):
+    report = make.report(status="published")
+    staff_client.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "unpublish", "_selected_action": [report.pk]},
+    )
+    latest = report.history.latest()
+    assert latest.actor == "editor"
+    assert changes(latest)["status"] == ("published", "draft")
+
+
+def test_publishing_reports_from_the_list_records_each_report(staff_client, make):
+    report = make.report(status="draft")
+    staff_client.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+    )
+    latest = report.history.latest()
+    assert latest.actor == "editor"
+    assert changes(latest)["status"] == ("draft", "published")
+
+
+def test_a_history_page_shows_who_changed_what_from_what_to_what(staff_client, tmp_path, seed):
+    import_file(tmp_path, seed)
+    seed["participants"][0]["role"] = "former provincial council member"
+    import_file(tmp_path, seed, name="roles.json", reason="corrected")
+    participant = Participant.objects.get(slug="khosh-mohammad-nasratyar")
+    page = staff_client.get(
+        reverse("admin:debates_participant_history", args=[participant.pk])
+    ).content.decode()
+    assert command_line_actor() in page
+    assert "import of roles.json: corrected" in page
+    assert "provincial council member" in page
+    assert "former provincial council member" in page
+
+
+def test_a_debates_history_page_shows_its_statements_changes(staff_client, tmp_path, seed):
+    import_file(tmp_path, seed)
+    seed["debates"][0]["statements"][0]["text"] = "A threat to the whole region."
+    import_file(tmp_path, seed, name="fix.json")
+    debate = Debate.objects.get(slug=seed["debates"][0]["slug"])
+    response = staff_client.get(reverse("admin:debates_debate_history", args=[debate.pk]))
+    section = response.content.decode().split('id="statement-history"')[1]
+    assert "A threat to the whole region." in section
+    assert "Any Russian backing for the insurgents would be a threat to the entire region." in (
+        section
+    )
+    assert "import of fix.json" in section
+    assert command_line_actor() in section
+    # Every statement was added once, and one was changed since.
+    assert section.count("<td>Changed</td>") == 1
+    assert (
+        response.context["statement_history"].paginator.count
+        == len(seed["debates"][0]["statements"]) + 1
+    )
