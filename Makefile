@@ -8,11 +8,12 @@ ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrate demo check install clean superuser bench loadtest \
+.PHONY: help run serve test lint format migrate demo check install clean superuser bench loadtest \
 	screenshots backup restore
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
+	@echo "make serve  production: migrate, collect static files, gunicorn on ADDR (see README)"
 	@echo "make test   set up and run the test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
@@ -41,6 +42,16 @@ demo: migrate
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(ADDR)
+
+# Production (README, "Production"): SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL come from
+# the environment; DEBUG stays off. ADDR and WEB_CONCURRENCY are read by config/gunicorn.py.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (see README, Production)"; exit 1; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS (see README, Production)"; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL (see README, Production)"; exit 1; }
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input
+	ADDR=$(ADDR) exec $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

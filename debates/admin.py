@@ -604,7 +604,8 @@ class StatementInlineForm(forms.ModelForm):
             "withheld",
         ]
         widgets = {
-            "order": forms.NumberInput(attrs={"style": "width: 4em"}),
+            # The admin's own narrow number box: a style attribute would break the CSP.
+            "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
             "text": forms.Textarea(attrs={"rows": 3, "cols": 40}),
             "original_text": forms.Textarea(attrs={"rows": 3, "cols": 30, "dir": "auto"}),
             "original_language": forms.TextInput(attrs={"size": 6}),
