@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How the public site holds up under load: gunicorn with production settings, on loopback.
 
-Starts gunicorn (DEBUG off, a fresh SECRET_KEY, plain HTTP on a free
+Starts gunicorn (config/gunicorn.py, DEBUG off, a fresh SECRET_KEY, plain HTTP on a free
 127.0.0.1 port) against a database with the demo debates: by default a temporary SQLite
 file, migrated and loaded with the demo file; with DATABASE_URL set, that database as it
 is (--load-demo migrates it and imports the demo file into it first). The pages to fetch
@@ -371,9 +371,8 @@ def server_environment(database_url, port, static_root, workers):
         STATIC_ROOT=str(static_root),
         ADDR=f"127.0.0.1:{port}",
     )
-    env["WEB_CONCURRENCY"] = str(
-        workers or os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1
-    )
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
     return env
 
 
@@ -396,12 +395,11 @@ class Gunicorn:
         self.port = int(env["ADDR"].rsplit(":", 1)[1])
         self.access_log = workdir / "access.log"
         self.error_log = workdir / "gunicorn.log"
+        # The production configuration (ADDR and WEB_CONCURRENCY from env), logs aside.
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
-            "--bind",
-            env["ADDR"],
-            "--workers",
-            env["WEB_CONCURRENCY"],
+            "--config",
+            "config/gunicorn.py",
             # Only for matching worker times to pages: the page's name, status, microseconds.
             "--access-logfile",
             str(self.access_log),
