@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -15,9 +16,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import attribution
 from .history import actor_for, update_with_history
 from .models import (
     DELETE,
+    ERASURE_REASON,
     Attribution,
     Consent,
     ConsentHow,
@@ -165,6 +168,22 @@ class TopicAdmin(HistoryAdmin):
         return obj.debate_count
 
 
+class ParticipantLabels:
+    """Participants offered or shown in a form are labelled by ``staff_label()``.
+
+    ``Participant.__str__`` never shows a withheld name; staff who may see it get it here.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Participant:
+            user = request.user
+            field.label_from_instance = lambda participant: attribution.staff_label(
+                participant, user
+            )
+        return field
+
+
 class ParticipantForm(forms.ModelForm):
     """The participant form, with what lowering protection asks for: reason, consent.
 
@@ -271,14 +290,18 @@ class ParticipantForm(forms.ModelForm):
 @admin.register(Participant)
 class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     form = ParticipantForm
-    actions = ["make_participants_anonymous"]
-    list_display = ["name", "attribution", "role", "organisation", "province", "slug"]
+    actions = ["make_participants_anonymous", "erase_names"]
+    # Name, organisation and slug come from get_list_display(), per user.
+    list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
     search_fields = ["name", "slug", "role", "organisation"]
     list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["province"]
     radio_fields = {"attribution": admin.VERTICAL}
+    # What staff without view_withheld_names see of a withheld participant instead of
+    # the name, organisation and slug (a slug is usually made from the name).
+    hidden_fields = {"name", "organisation", "slug"}
     readonly_fields = ["label_check", "consents_given"]
 
     def participants_of(self, queryset):
@@ -286,6 +309,11 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
+        consents = ["consents_given"] if obj is not None else []
+        if attribution.hides_name_from(obj, request.user):
+            main = ["shown_as", *(name for name in main if name not in self.hidden_fields)]
+            # A consent's note may well name the person.
+            consents = []
         if obj is not None and obj.attribution == Attribution.ROLE:
             main.insert(3, "label_check")
         return [
@@ -306,7 +334,7 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
                 _("Consent to be named (staff only)"),
                 {
                     "fields": [
-                        *(["consents_given"] if obj is not None else []),
+                        *consents,
                         "consent_given_on",
                         "consent_how",
                         "consent_note",
@@ -378,6 +406,142 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+    def get_queryset(self, request):
+        # Labels of role participants name their province.
+        return super().get_queryset(request).select_related("province")
+
+    @admin.display(description=_("shown as"))
+    def shown_as(self, obj):
+        return attribution.staff_label(obj, None)
+
+    def get_list_display(self, request):
+        # Columns made for this request's user: the admin is shared by every request.
+        user = request.user
+        # Sorting by a name the user may not see would hint at it.
+        by_name = "name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("name"), ordering=by_name)
+        def name(obj):
+            return attribution.staff_label(obj, user)
+
+        @admin.display(description=_("organisation"), ordering="organisation")
+        def organisation(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.organisation
+
+        @admin.display(description=_("slug"), ordering="slug")
+        def slug(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.slug
+
+        return [name, "attribution", "role", organisation, "province", slug]
+
+    def get_ordering(self, request):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_ordering(request)
+        return ["attribution", "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if attribution.hides_name_from(obj, request.user):
+            readonly.append("shown_as")
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if attribution.hides_name_from(obj, request.user):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_search_results(request, queryset, search_term)
+        # Names, organisations and slugs are searched among named participants only,
+        # or a search would tell who is among the withheld.
+        named, may_have_duplicates = super().get_search_results(
+            request, queryset.filter(attribution=Attribution.NAMED), search_term
+        )
+        withheld = queryset.exclude(attribution=Attribution.NAMED)
+        for word in search_term.split():
+            withheld = withheld.filter(role__icontains=word)
+        return named | withheld, may_have_duplicates
+
+    def history_view(self, request, object_id, extra_context=None):
+        # History holds the name and organisation, old values included.
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("debates.erase_participant_name")
+
+    @admin.action(
+        description=_("Erase the names of selected withheld participants, for good"),
+        permissions=["erase"],
+    )
+    def erase_names(self, request, queryset):
+        participants = list(queryset.select_related("province"))
+        problems = {p.pk: p.erasure_problem(request.user) for p in participants}
+        erasable = [p for p in participants if problems[p.pk] is None]
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/debates/participant/erase_names.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": _("Erase names for good?"),
+                    "erasable": [attribution.staff_label(p, request.user) for p in erasable],
+                    "refused": [
+                        (attribution.staff_label(p, request.user), problems[p.pk])
+                        for p in participants
+                        if problems[p.pk] is not None
+                    ],
+                    "selected": [p.pk for p in participants],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for participant in participants:
+            if problems[participant.pk] is not None:
+                self.message_user(request, problems[participant.pk], messages.ERROR)
+        for participant in erasable:
+            participant.erase_name()
+            self.log_change(request, participant, ERASURE_REASON)
+        if erasable:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d participant's name and organisation are erased, with their history.",
+                    "%(count)d participants' names and organisations are erased, with their "
+                    "history.",
+                    len(erasable),
+                )
+                % {"count": len(erasable)},
+                messages.SUCCESS,
+            )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class StaffLabelAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete whose participant results are labelled by ``staff_label()``."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Participant):
+            result["text"] = attribution.staff_label(obj, self.request.user)
+        return result
+
+
+def autocomplete_view(request):
+    return StaffLabelAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The site's one autocomplete URL serves every model; Django offers no hook per model.
+admin.site.autocomplete_view = autocomplete_view
 
 
 def set_deltas(model, records):
@@ -514,7 +678,7 @@ class StatementFormSet(forms.BaseInlineFormSet):
             raise ValidationError([sentence(refusal) for refusal in refusals])
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(ParticipantLabels, admin.TabularInline):
     model = Statement
     form = StatementInlineForm
     formset = StatementFormSet
@@ -538,9 +702,14 @@ class StatementInline(admin.TabularInline):
         # Load the choices and the speakers' labels once, not once per statement row.
         position.choices = list(position.choices)
         if obj is not None:
-            speakers = Participant.objects.filter(statements__debate=obj).distinct()
+            speakers = (
+                Participant.objects.filter(statements__debate=obj)
+                .select_related("province")
+                .distinct()
+            )
             formset.form.base_fields["speaker"].widget.widget.labels = {
-                str(speaker.pk): str(speaker) for speaker in speakers
+                str(speaker.pk): attribution.staff_label(speaker, request.user)
+                for speaker in speakers
             }
         return formset
 
@@ -566,7 +735,7 @@ class DebateForm(forms.ModelForm):
 
 
 @admin.register(Debate)
-class DebateAdmin(MakeAnonymousAction, HistoryAdmin):
+class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
     form = DebateForm
     list_display = [
         "title",
@@ -751,7 +920,7 @@ class StatementForm(forms.ModelForm):
 
 
 @admin.register(Statement)
-class StatementAdmin(HistoryAdmin):
+class StatementAdmin(ParticipantLabels, HistoryAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
 
     form = StatementForm
@@ -764,7 +933,7 @@ class StatementAdmin(HistoryAdmin):
         ("debate__province", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
-    list_select_related = ["debate__province", "speaker", "position__topic"]
+    list_select_related = ["debate__province", "speaker__province", "position__topic"]
     autocomplete_fields = ["debate", "speaker"]
     fields = [
         "debate",
@@ -805,6 +974,26 @@ class StatementAdmin(HistoryAdmin):
         ):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_list_display(self, request):
+        # The speaker column is made for this request's user (see ParticipantAdmin).
+        user = request.user
+        by_name = "speaker__name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("speaker"), ordering=by_name)
+        def speaker(obj):
+            return attribution.staff_label(obj.speaker, user)
+
+        return [
+            speaker if name == "speaker" else name for name in super().get_list_display(request)
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if attribution.may_see_withheld_names(request.user):
+            return fields
+        # Searching by speaker name would tell which statements a withheld person made.
+        return [name for name in fields if name != "speaker__name"]
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

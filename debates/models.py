@@ -412,6 +412,11 @@ class ParticipantQuerySet(models.QuerySet):
         return len(changing)
 
 
+# What an erased name, organisation (and slug, after a hyphen) become, for good.
+ERASED = "erased"
+ERASURE_REASON = "name and organisation erased"
+
+
 class Participant(models.Model):
     name = models.CharField(
         _("name"), max_length=300, help_text=_("As staff know it; may be a single word.")
@@ -469,7 +474,11 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
-        # Staff-facing only: public output goes through public_label().
+        # Never a withheld name, so that nothing formatting a participant by accident
+        # (breadcrumbs, delete pages, log entries, history titles) can show it. The admin
+        # asks attribution.staff_label() where staff who may see the name should.
+        if attribution.is_withheld(self):
+            return attribution.withheld_label(self)
         return self.name
 
     def get_absolute_url(self):
@@ -480,6 +489,59 @@ class Participant(models.Model):
 
     def public_label(self, debate=None):
         return attribution.public_speaker(self, debate).label
+
+    def erasure_problem(self, user):
+        """Why ``user`` may not erase this participant's name, or None if they may."""
+        if not user.has_perm("debates.erase_participant_name"):
+            return _("Erasing a name needs the permission to erase participants' names.")
+        if not attribution.is_withheld(self):
+            return _(
+                "%(name)s is named: the public sees the name, so erasing it here would not "
+                "hide it. Make the participant role or anonymous first."
+            ) % {"name": self.name}
+        if self.name == ERASED:
+            return _("This participant's name is already erased.")
+        return None
+
+    def erase_name(self):
+        """Replace the name, organisation and slug with ERASED, here and in all history.
+
+        For good: every historical row of this participant, the change reasons, consent
+        notes and the admin's log lose them too. The change itself is recorded in the history (who,
+        when), without the old values. Call ``erasure_problem()`` first.
+        """
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        old = [value for value in (self.name, self.organisation, self.slug) if value]
+        with transaction.atomic():
+            self.name = ERASED
+            self.organisation = ERASED if self.organisation else ""
+            # A slug is usually made from the name.
+            self.slug = f"{ERASED}-{self.pk}"
+            self._change_reason = ERASURE_REASON
+            self.save()
+            history = self.history.model.objects.filter(id=self.pk)
+            history.update(name=self.name, slug=self.slug)
+            history.exclude(organisation="").update(organisation=ERASED)
+            for row in history.exclude(history_change_reason__isnull=True).exclude(
+                history_change_reason=""
+            ):
+                reason = row.history_change_reason
+                for value in old:
+                    reason = reason.replace(value, ERASED)
+                if reason != row.history_change_reason:
+                    history.filter(history_id=row.history_id).update(history_change_reason=reason)
+            for consent in self.consents.all():
+                note = consent.note
+                for value in old:
+                    note = note.replace(value, ERASED)
+                if note != consent.note:
+                    Consent.objects.filter(pk=consent.pk).update(note=note)
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Participant),
+                object_id=str(self.pk),
+            ).update(object_repr=str(self))
 
     def public_labels(self, published_only=True):
         """The labels the public sees for this participant, in its (published) debates."""
