@@ -1,20 +1,26 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import attribution
 from .history import actor_for, update_with_history
 from .models import (
+    DELETE,
+    ERASURE_REASON,
     Attribution,
     Consent,
     ConsentHow,
@@ -162,6 +168,22 @@ class TopicAdmin(HistoryAdmin):
         return obj.debate_count
 
 
+class ParticipantLabels:
+    """Participants offered or shown in a form are labelled by ``staff_label()``.
+
+    ``Participant.__str__`` never shows a withheld name; staff who may see it get it here.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.remote_field.model is Participant:
+            user = request.user
+            field.label_from_instance = lambda participant: attribution.staff_label(
+                participant, user
+            )
+        return field
+
+
 class ParticipantForm(forms.ModelForm):
     """The participant form, with what lowering protection asks for: reason, consent.
 
@@ -268,14 +290,18 @@ class ParticipantForm(forms.ModelForm):
 @admin.register(Participant)
 class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     form = ParticipantForm
-    actions = ["make_participants_anonymous"]
-    list_display = ["name", "attribution", "role", "organisation", "province", "slug"]
+    actions = ["make_participants_anonymous", "erase_names"]
+    # Name, organisation and slug come from get_list_display(), per user.
+    list_display = ["attribution", "role", "province"]
     list_filter = ["attribution", "province", "gender"]
     search_fields = ["name", "slug", "role", "organisation"]
     list_select_related = ["province"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["province"]
     radio_fields = {"attribution": admin.VERTICAL}
+    # What staff without view_withheld_names see of a withheld participant instead of
+    # the name, organisation and slug (a slug is usually made from the name).
+    hidden_fields = {"name", "organisation", "slug"}
     readonly_fields = ["label_check", "consents_given"]
 
     def participants_of(self, queryset):
@@ -283,6 +309,11 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         main = ["name", "slug", "attribution", "role", "organisation", "province", "gender"]
+        consents = ["consents_given"] if obj is not None else []
+        if attribution.hides_name_from(obj, request.user):
+            main = ["shown_as", *(name for name in main if name not in self.hidden_fields)]
+            # A consent's note may well name the person.
+            consents = []
         if obj is not None and obj.attribution == Attribution.ROLE:
             main.insert(3, "label_check")
         return [
@@ -303,7 +334,7 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
                 _("Consent to be named (staff only)"),
                 {
                     "fields": [
-                        *(["consents_given"] if obj is not None else []),
+                        *consents,
                         "consent_given_on",
                         "consent_how",
                         "consent_note",
@@ -376,6 +407,142 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     def view_on_site(self, obj):
         return obj.get_absolute_url()
 
+    def get_queryset(self, request):
+        # Labels of role participants name their province.
+        return super().get_queryset(request).select_related("province")
+
+    @admin.display(description=_("shown as"))
+    def shown_as(self, obj):
+        return attribution.staff_label(obj, None)
+
+    def get_list_display(self, request):
+        # Columns made for this request's user: the admin is shared by every request.
+        user = request.user
+        # Sorting by a name the user may not see would hint at it.
+        by_name = "name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("name"), ordering=by_name)
+        def name(obj):
+            return attribution.staff_label(obj, user)
+
+        @admin.display(description=_("organisation"), ordering="organisation")
+        def organisation(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.organisation
+
+        @admin.display(description=_("slug"), ordering="slug")
+        def slug(obj):
+            return "" if attribution.hides_name_from(obj, user) else obj.slug
+
+        return [name, "attribution", "role", organisation, "province", slug]
+
+    def get_ordering(self, request):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_ordering(request)
+        return ["attribution", "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if attribution.hides_name_from(obj, request.user):
+            readonly.append("shown_as")
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if attribution.hides_name_from(obj, request.user):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if attribution.may_see_withheld_names(request.user):
+            return super().get_search_results(request, queryset, search_term)
+        # Names, organisations and slugs are searched among named participants only,
+        # or a search would tell who is among the withheld.
+        named, may_have_duplicates = super().get_search_results(
+            request, queryset.filter(attribution=Attribution.NAMED), search_term
+        )
+        withheld = queryset.exclude(attribution=Attribution.NAMED)
+        for word in search_term.split():
+            withheld = withheld.filter(role__icontains=word)
+        return named | withheld, may_have_duplicates
+
+    def history_view(self, request, object_id, extra_context=None):
+        # History holds the name and organisation, old values included.
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("debates.erase_participant_name")
+
+    @admin.action(
+        description=_("Erase the names of selected withheld participants, for good"),
+        permissions=["erase"],
+    )
+    def erase_names(self, request, queryset):
+        participants = list(queryset.select_related("province"))
+        problems = {p.pk: p.erasure_problem(request.user) for p in participants}
+        erasable = [p for p in participants if problems[p.pk] is None]
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/debates/participant/erase_names.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": _("Erase names for good?"),
+                    "erasable": [attribution.staff_label(p, request.user) for p in erasable],
+                    "refused": [
+                        (attribution.staff_label(p, request.user), problems[p.pk])
+                        for p in participants
+                        if problems[p.pk] is not None
+                    ],
+                    "selected": [p.pk for p in participants],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for participant in participants:
+            if problems[participant.pk] is not None:
+                self.message_user(request, problems[participant.pk], messages.ERROR)
+        for participant in erasable:
+            participant.erase_name()
+            self.log_change(request, participant, ERASURE_REASON)
+        if erasable:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d participant's name and organisation are erased, with their history.",
+                    "%(count)d participants' names and organisations are erased, with their "
+                    "history.",
+                    len(erasable),
+                )
+                % {"count": len(erasable)},
+                messages.SUCCESS,
+            )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        participant = self.get_object(request, object_id)
+        if attribution.hides_name_from(participant, request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class StaffLabelAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete whose participant results are labelled by ``staff_label()``."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Participant):
+            result["text"] = attribution.staff_label(obj, self.request.user)
+        return result
+
+
+def autocomplete_view(request):
+    return StaffLabelAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# The site's one autocomplete URL serves every model; Django offers no hook per model.
+admin.site.autocomplete_view = autocomplete_view
+
 
 def set_deltas(model, records):
     """Give each historical record of ``records`` the changes from its object's version before.
@@ -438,6 +605,7 @@ class StatementInlineForm(forms.ModelForm):
             "original_language",
             "key",
             "withheld",
+            "correction_note",
         ]
         widgets = {
             # The admin's own narrow number box: a style attribute would break the CSP.
@@ -446,12 +614,74 @@ class StatementInlineForm(forms.ModelForm):
             "original_text": forms.Textarea(attrs={"rows": 3, "cols": 30, "dir": "auto"}),
             "original_language": forms.TextInput(attrs={"size": 6}),
             "key": forms.TextInput(attrs={"size": 16}),
+            "correction_note": forms.TextInput(attrs={"size": 16}),
         }
 
 
-class StatementInline(admin.TabularInline):
+def sentence(refusal):
+    """A refusal from the models' publishing rule as a message in the admin."""
+    return f"{capfirst(str(refusal))}."
+
+
+def changes_of(form):
+    """{field: new value} of what a bound, valid form changes."""
+    return {name: form.cleaned_data.get(name) for name in form.changed_data}
+
+
+class StatementFormSet(forms.BaseInlineFormSet):
+    # The signed-in user, set per request by StatementInline.get_formset.
+    user = None
+    # The debate's stored status, read by clean().
+    debate_status = None
+
+    def save(self, commit=True):
+        # A published statement changed by someone allowed is a correction the public sees.
+        for form in self.forms:
+            if form.instance.pk and form.has_changed() and not self._should_delete_form(form):
+                form.instance.note_correction(
+                    form.changed_data, self.debate_status == Status.PUBLISHED
+                )
+        return super().save(commit)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        debate = self.instance
+        status, featured = None, set()
+        if debate.pk is not None:
+            # The stored status: the debate form has already applied its new one.
+            status = Debate.objects.filter(pk=debate.pk).values_list("status", flat=True).first()
+            featured = set(
+                Statement.objects.filter(debate=debate)
+                .featured_in_published_reports()
+                .values_list("pk", flat=True)
+            )
+        self.debate_status = status
+        refusals = []
+        for form in self.forms:
+            statement = form.instance
+            if self.can_delete and self._should_delete_form(form):
+                if statement.pk is None:
+                    continue
+                changes = DELETE
+            elif form.has_changed():
+                changes = changes_of(form)
+            else:
+                continue
+            refusal = Statement.change_refusal(
+                self.user, changes, debate_status=status, featured=statement.pk in featured
+            )
+            if refusal and refusal not in refusals:
+                refusals.append(refusal)
+        if refusals:
+            raise ValidationError([sentence(refusal) for refusal in refusals])
+
+
+class StatementInline(ParticipantLabels, admin.TabularInline):
     model = Statement
     form = StatementInlineForm
+    formset = StatementFormSet
     extra = 1
     autocomplete_fields = ["speaker"]
     ordering = ["order", "id"]
@@ -463,6 +693,7 @@ class StatementInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
         position = formset.form.base_fields["position"]
         position.queryset = position.queryset.select_related("topic")
         # Offer only the debate's own positions; on save, validation names a wrong one.
@@ -471,15 +702,41 @@ class StatementInline(admin.TabularInline):
         # Load the choices and the speakers' labels once, not once per statement row.
         position.choices = list(position.choices)
         if obj is not None:
-            speakers = Participant.objects.filter(statements__debate=obj).distinct()
+            speakers = (
+                Participant.objects.filter(statements__debate=obj)
+                .select_related("province")
+                .distinct()
+            )
             formset.form.base_fields["speaker"].widget.widget.labels = {
-                str(speaker.pk): str(speaker) for speaker in speakers
+                str(speaker.pk): attribution.staff_label(speaker, request.user)
+                for speaker in speakers
             }
         return formset
 
 
+class DebateForm(forms.ModelForm):
+    # The signed-in user, set per request by DebateAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        debate = self.instance  # as stored: the form's values are applied after clean()
+        stored = debate.pk is not None
+        refusal = Debate.change_refusal(
+            self.user,
+            changes_of(self),
+            status=debate.status if stored else None,
+            in_published_report=stored
+            and Debate.objects.filter(pk=debate.pk).in_published_reports().exists(),
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Debate)
-class DebateAdmin(MakeAnonymousAction, HistoryAdmin):
+class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
+    form = DebateForm
     list_display = [
         "title",
         "province",
@@ -502,7 +759,7 @@ class DebateAdmin(MakeAnonymousAction, HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "topic", "province", "moderator"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish", "make_participants_anonymous"]
+    actions = ["send_for_review", "publish", "unpublish", "make_participants_anonymous"]
     inlines = [StatementInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "programme", "topic"]}),
@@ -541,7 +798,52 @@ class DebateAdmin(MakeAnonymousAction, HistoryAdmin):
     def statement_count(self, obj):
         return obj.statement_count
 
-    @admin.action(description=_("Publish selected debates"), permissions=["change"])
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        if "status" in form.base_fields:
+            form.base_fields["status"].choices = Status.choices_for(
+                Debate.may_publish(request.user), obj.status if obj else None
+            )
+        return form
+
+    def has_publish_permission(self, request):
+        return Debate.may_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Debate.change_refusal(
+            request.user,
+            DELETE,
+            status=obj.status,
+            in_published_report=Debate.objects.filter(pk=obj.pk).in_published_reports().exists(),
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # A report keeps its other debates: say which published reports lose this one.
+        debate = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and debate is not None:
+            headlines = debate.reports.filter(status=Status.PUBLISHED).values_list(
+                "headline", flat=True
+            )
+            if headlines:
+                self.message_user(
+                    request,
+                    _(
+                        "Published reports are based on this debate: %(reports)s. Deleting it "
+                        "takes it off their list of debates."
+                    )
+                    % {"reports": ", ".join(f"“{headline}”" for headline in headlines)},
+                    messages.WARNING,
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Send selected drafts for review"), permissions=["change"])
+    def send_for_review(self, request, queryset):
+        self._set_status(request, queryset.filter(status=Status.DRAFT), Status.REVIEW)
+
+    @admin.action(description=_("Publish selected debates"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Status.PUBLISHED)
 
@@ -552,7 +854,27 @@ class DebateAdmin(MakeAnonymousAction, HistoryAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        updated = update_with_history(queryset.exclude(status=status), request.user, status=status)
+        debates = list(queryset.exclude(status=status))
+        in_reports = set(
+            Debate.objects.filter(pk__in=[debate.pk for debate in debates])
+            .in_published_reports()
+            .values_list("pk", flat=True)
+        )
+        allowed = []
+        for debate in debates:
+            refusal = Debate.change_refusal(
+                request.user,
+                {"status": status},
+                status=debate.status,
+                in_published_report=debate.pk in in_reports,
+            )
+            if refusal:
+                self.message_user(request, f"“{debate.title}”: {sentence(refusal)}", messages.ERROR)
+            else:
+                allowed.append(debate.pk)
+        updated = update_with_history(
+            Debate.objects.filter(pk__in=allowed), request.user, status=status
+        )
         label = Status(status).label.lower()
         self.message_user(
             request,
@@ -576,9 +898,32 @@ class PositionAdmin(HistoryAdmin):
     list_select_related = ["topic"]
 
 
+class StatementForm(forms.ModelForm):
+    # The signed-in user, set per request by StatementAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        statement = self.instance  # as stored: the form's values are applied after clean()
+        if statement.pk is None:
+            debate = cleaned.get("debate")
+            status, featured = (debate.status if debate else None), False
+        else:
+            status = statement.debate.status
+            featured = statement.featured_in.filter(report__status=Status.PUBLISHED).exists()
+        refusal = Statement.change_refusal(
+            self.user, changes_of(self), debate_status=status, featured=featured
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Statement)
-class StatementAdmin(HistoryAdmin):
+class StatementAdmin(ParticipantLabels, HistoryAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
+
+    form = StatementForm
 
     list_display = ["short_text", "debate", "speaker", "position", "kind", "key", "withheld"]
     list_filter = [
@@ -588,7 +933,7 @@ class StatementAdmin(HistoryAdmin):
         ("debate__province", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
-    list_select_related = ["debate__province", "speaker", "position__topic"]
+    list_select_related = ["debate__province", "speaker__province", "position__topic"]
     autocomplete_fields = ["debate", "speaker"]
     fields = [
         "debate",
@@ -601,7 +946,54 @@ class StatementAdmin(HistoryAdmin):
         "original_language",
         "key",
         "withheld",
+        "correction_note",
+        "corrected_on",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A statement stays in its debate: moving it would change two debates at once.
+        readonly = [*super().get_readonly_fields(request, obj), "corrected_on"]
+        return [*readonly, "debate"] if obj is not None else readonly
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.note_correction(form.changed_data, obj.debate.status == Status.PUBLISHED)
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Statement.change_refusal(
+            request.user,
+            DELETE,
+            debate_status=obj.debate.status,
+            featured=obj.featured_in.filter(report__status=Status.PUBLISHED).exists(),
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_list_display(self, request):
+        # The speaker column is made for this request's user (see ParticipantAdmin).
+        user = request.user
+        by_name = "speaker__name" if attribution.may_see_withheld_names(user) else None
+
+        @admin.display(description=_("speaker"), ordering=by_name)
+        def speaker(obj):
+            return attribution.staff_label(obj.speaker, user)
+
+        return [
+            speaker if name == "speaker" else name for name in super().get_list_display(request)
+        ]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if attribution.may_see_withheld_names(request.user):
+            return fields
+        # Searching by speaker name would tell which statements a withheld person made.
+        return [name for name in fields if name != "speaker__name"]
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

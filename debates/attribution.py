@@ -122,3 +122,42 @@ def public_speaker(participant, debate=None):
 def _article(word):
     # English indefinite article; translations word the whole phrase themselves.
     return _("an") if word[:1].lower() in "aeiou" else _("a")
+
+
+# Staff ---------------------------------------------------------------------------
+# In the admin, the name and organisation of a role or anonymous participant are for
+# staff who enter or publish them (the view_withheld_names permission); other staff see
+# what the public sees, with the participant's number to tell two apart.
+
+WITHHELD_NAMES_PERMISSION = "debates.view_withheld_names"
+
+
+def is_withheld(participant):
+    """Whether the public may not see ``participant``'s name and organisation."""
+    return participant.attribution != NAMED
+
+
+def may_see_withheld_names(user):
+    return user is not None and user.has_perm(WITHHELD_NAMES_PERMISSION)
+
+
+def withheld_label(participant):
+    """A withheld participant as staff without the permission see them."""
+    return _("%(label)s (participant %(number)s)") % {
+        "label": public_speaker(participant).label,
+        "number": participant.pk,
+    }
+
+
+def staff_label(participant, user):
+    """How the admin names ``participant`` to ``user``: the one helper the admin asks."""
+    if participant is None:
+        return ""
+    if not is_withheld(participant) or may_see_withheld_names(user):
+        return participant.name
+    return withheld_label(participant)
+
+
+def hides_name_from(participant, user):
+    """Whether ``user`` may not see ``participant``'s name, organisation and slug."""
+    return participant is not None and is_withheld(participant) and not may_see_withheld_names(user)

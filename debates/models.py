@@ -14,6 +14,7 @@ from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,73 @@ def slug_field(verbose_name=None, **kwargs):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Waiting for review")
     PUBLISHED = "published", _("Published")
+
+    @classmethod
+    def choices_for(cls, may_publish, current=None):
+        """The statuses a user may choose: without permission to publish, draft and
+        review (and ``current``, so a published object's form keeps its value)."""
+        if may_publish:
+            return cls.choices
+        return [
+            (value, label)
+            for value, label in cls.choices
+            if value != cls.PUBLISHED or value == current
+        ]
+
+
+# Who may publish, and change what is public -------------------------------------
+#
+# The one rule for debates, statements and reports, used by the admin (forms, list
+# actions, delete) and by the importer. A change is a dict {field: new value} of the
+# fields that change; what the object is now (its status, whether a published report
+# draws on it) is passed in, so the importer can ask about rows without loading them.
+
+PUBLISH_DEBATE = "debates.publish_debate"
+PUBLISH_REPORT = "reports.publish_report"
+
+
+def unprotective(changes, protective):
+    """The fields of ``changes`` that do more than protect speakers.
+
+    ``protective`` maps a field to a test of its new value: unpublishing, withholding a
+    statement. Protecting is open to anyone who may change the object.
+    """
+    return [name for name, value in changes.items() if not protective.get(name, _never)(value)]
+
+
+def _never(value):
+    return False
+
+
+def publishing_refusal(
+    user,
+    changes,
+    *,
+    protective,
+    published,
+    publish_permission,
+    published_message,
+    in_published_report=False,
+    report_message=None,
+    publishes=False,
+    publish_message=None,
+):
+    """Why ``user`` may not make ``changes`` (None: they may); see the callers."""
+    if publishes and not user.has_perm(publish_permission):
+        return publish_message
+    if not unprotective(changes, protective):
+        return None
+    if published and not user.has_perm(publish_permission):
+        return published_message
+    if in_published_report and not user.has_perm(PUBLISH_REPORT):
+        return report_message
+    return None
+
+
+# Deleting is never protective: it is refused where a change would be.
+DELETE = {"DELETE": True}
 
 
 class HasDebatesQuerySet(models.QuerySet):
@@ -345,6 +412,11 @@ class ParticipantQuerySet(models.QuerySet):
         return len(changing)
 
 
+# What an erased name, organisation (and slug, after a hyphen) become, for good.
+ERASED = "erased"
+ERASURE_REASON = "name and organisation erased"
+
+
 class Participant(models.Model):
     name = models.CharField(
         _("name"), max_length=300, help_text=_("As staff know it; may be a single word.")
@@ -402,7 +474,11 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
-        # Staff-facing only: public output goes through public_label().
+        # Never a withheld name, so that nothing formatting a participant by accident
+        # (breadcrumbs, delete pages, log entries, history titles) can show it. The admin
+        # asks attribution.staff_label() where staff who may see the name should.
+        if attribution.is_withheld(self):
+            return attribution.withheld_label(self)
         return self.name
 
     def get_absolute_url(self):
@@ -413,6 +489,59 @@ class Participant(models.Model):
 
     def public_label(self, debate=None):
         return attribution.public_speaker(self, debate).label
+
+    def erasure_problem(self, user):
+        """Why ``user`` may not erase this participant's name, or None if they may."""
+        if not user.has_perm("debates.erase_participant_name"):
+            return _("Erasing a name needs the permission to erase participants' names.")
+        if not attribution.is_withheld(self):
+            return _(
+                "%(name)s is named: the public sees the name, so erasing it here would not "
+                "hide it. Make the participant role or anonymous first."
+            ) % {"name": self.name}
+        if self.name == ERASED:
+            return _("This participant's name is already erased.")
+        return None
+
+    def erase_name(self):
+        """Replace the name, organisation and slug with ERASED, here and in all history.
+
+        For good: every historical row of this participant, the change reasons, consent
+        notes and the admin's log lose them too. The change itself is recorded in the history (who,
+        when), without the old values. Call ``erasure_problem()`` first.
+        """
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.contenttypes.models import ContentType
+
+        old = [value for value in (self.name, self.organisation, self.slug) if value]
+        with transaction.atomic():
+            self.name = ERASED
+            self.organisation = ERASED if self.organisation else ""
+            # A slug is usually made from the name.
+            self.slug = f"{ERASED}-{self.pk}"
+            self._change_reason = ERASURE_REASON
+            self.save()
+            history = self.history.model.objects.filter(id=self.pk)
+            history.update(name=self.name, slug=self.slug)
+            history.exclude(organisation="").update(organisation=ERASED)
+            for row in history.exclude(history_change_reason__isnull=True).exclude(
+                history_change_reason=""
+            ):
+                reason = row.history_change_reason
+                for value in old:
+                    reason = reason.replace(value, ERASED)
+                if reason != row.history_change_reason:
+                    history.filter(history_id=row.history_id).update(history_change_reason=reason)
+            for consent in self.consents.all():
+                note = consent.note
+                for value in old:
+                    note = note.replace(value, ERASED)
+                if note != consent.note:
+                    Consent.objects.filter(pk=consent.pk).update(note=note)
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Participant),
+                object_id=str(self.pk),
+            ).update(object_repr=str(self))
 
     def public_labels(self, published_only=True):
         """The labels the public sees for this participant, in its (published) debates."""
@@ -549,6 +678,14 @@ class DebateQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
+    def in_review(self):
+        """Finished drafts waiting for an editor to publish them."""
+        return self.filter(status=Status.REVIEW)
+
+    def in_published_reports(self):
+        """Debates a published report is based on."""
+        return self.filter(reports__status=Status.PUBLISHED).distinct()
+
     def in_province(self, province):
         return self.filter(province=province)
 
@@ -674,7 +811,10 @@ class Debate(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text=_("A draft is never shown to the public."),
+        help_text=_(
+            "Only a published debate is shown to the public. Send a finished draft for "
+            "review; an editor publishes it."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -686,7 +826,10 @@ class Debate(models.Model):
         ordering = ["-held_on", "-id"]
         verbose_name = _("debate")
         verbose_name_plural = _("debates")
-        permissions = [("export_debates", _("Can export debates (the file holds withheld names)"))]
+        permissions = [
+            ("publish_debate", _("Can publish debates and change published ones")),
+            ("export_debates", _("Can export debates (the file holds withheld names)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attendance_women__isnull=True)
@@ -712,6 +855,45 @@ class Debate(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    # Changes anyone who may change debates may make: taking a debate off the site.
+    PROTECTIVE = {"status": lambda value: value != Status.PUBLISHED}
+
+    @staticmethod
+    def may_publish(user):
+        return user.has_perm(PUBLISH_DEBATE)
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, status=None, in_published_report=False):
+        """Why ``user`` may not make ``changes`` to a debate, or None if they may.
+
+        ``status`` is the debate's stored status (None: a new debate); pass ``DELETE``
+        as ``changes`` to ask about deleting it. Publishing needs ``publish_debate``;
+        so does changing a published debate, and changing a debate a published report
+        is based on needs ``publish_report``, except for unpublishing.
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective=cls.PROTECTIVE,
+            published=status == Status.PUBLISHED,
+            publish_permission=PUBLISH_DEBATE,
+            publishes=status != Status.PUBLISHED
+            and changes.get("status", status) == Status.PUBLISHED,
+            publish_message=_(
+                "you do not have permission to publish debates "
+                "(an editor publishes a debate in review)"
+            ),
+            published_message=_(
+                "the debate is published: changing or deleting it needs permission to "
+                "publish debates (anyone may unpublish it or withhold a statement)"
+            ),
+            in_published_report=in_published_report,
+            report_message=_(
+                "a published report is based on this debate: changing or deleting it needs "
+                "permission to publish reports (anyone may unpublish it)"
+            ),
+        )
 
     @property
     def held_on_display(self):
@@ -773,6 +955,9 @@ class StatementQuerySet(models.QuerySet):
         """What the public may see: statements of published debates, none withheld."""
         return self.filter(debate__status=Status.PUBLISHED, withheld=False)
 
+    def featured_in_published_reports(self):
+        return self.filter(featured_in__report__status=Status.PUBLISHED).distinct()
+
     def in_spoken_order(self):
         return self.order_by("debate_id", "order", "id")
 
@@ -821,12 +1006,54 @@ def statement_search_vector():
     return SearchVector("text", "original_text", config=SEARCH_CONFIG)
 
 
+class Corrected(models.Model):
+    """A published text that was corrected: the public is told when, and why.
+
+    Changing what the public reads of a published statement or report (its
+    ``CORRECTED_FIELDS``) corrects it: the public page then shows "Corrected on <date>"
+    with the short note staff give. Not part of the record format.
+    """
+
+    corrected_on = models.DateField(
+        _("corrected on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when what the public reads is changed after publishing."),
+    )
+    correction_note = models.CharField(
+        _("correction note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Public: what was corrected, shown with the date of the correction."),
+    )
+
+    # The fields whose change, once published, corrects what the public reads.
+    CORRECTED_FIELDS = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def corrected_on_display(self):
+        return format_day(self.corrected_on) if self.corrected_on else ""
+
+    @classmethod
+    def corrects(cls, changed, published):
+        """Whether changing the fields ``changed`` of a published object corrects it."""
+        return published and bool(set(changed) & {*cls.CORRECTED_FIELDS, "correction_note"})
+
+    def note_correction(self, changed, published):
+        """Date the correction if changing ``changed`` corrects this (see ``corrects``)."""
+        if self.corrects(changed, published):
+            self.corrected_on = timezone.localdate()
+
+
 class Kind(models.TextChoices):
     QUOTE = "quote", _("Quote (verbatim words)")
     PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
 
 
-class Statement(models.Model):
+class Statement(Corrected):
     debate = models.ForeignKey(
         Debate, on_delete=models.CASCADE, related_name="statements", verbose_name=_("debate")
     )
@@ -917,6 +1144,38 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.debate.get_absolute_url()}#{self.anchor}"
+
+    CORRECTED_FIELDS = ("speaker", "position", "kind", "text", "original_text", "original_language")
+
+    # Changes anyone who may change statements may make: withholding one.
+    PROTECTIVE = {"withheld": bool}
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, debate_status=None, featured=False):
+        """Why ``user`` may not make ``changes`` to a statement, or None if they may.
+
+        ``debate_status`` is its debate's stored status, ``featured`` whether a published
+        report features it; a new statement's ``changes`` are all its fields, and
+        ``DELETE`` asks about deleting it. A published debate's statements are its
+        content (``publish_debate``); a featured one is a published report's too
+        (``publish_report``). Withholding is open to all who may change statements.
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective=cls.PROTECTIVE,
+            published=debate_status == Status.PUBLISHED,
+            publish_permission=PUBLISH_DEBATE,
+            published_message=_(
+                "the debate is published: changing or deleting its statements needs "
+                "permission to publish debates (anyone may withhold one)"
+            ),
+            in_published_report=featured,
+            report_message=_(
+                "a published report features this statement: changing or deleting it needs "
+                "permission to publish reports (anyone may withhold it)"
+            ),
+        )
 
     @property
     def anchor(self):

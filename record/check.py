@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from debates.models import (
+    DELETE,
     Attribution,
     Debate,
     Participant,
@@ -20,7 +21,9 @@ from debates.models import (
     Programme,
     Province,
     Statement,
+    Status,
     Topic,
+    unprotective,
 )
 from reports.models import FeaturedQuote, Report, featured_quote_problem
 
@@ -100,6 +103,38 @@ def record_columns(item_schema, values):
         for key in item_schema.keys
         if key.field is not None and key.kind not in (schema.LIST, schema.OBJECT)
     }
+
+
+def debate_columns(plan, values):
+    """The Debate columns of checked debate ``values``; ids may be NEW."""
+    attendance = values["attendance"] or {}
+    return {
+        **record_columns(schema.DEBATE, values),
+        **{
+            key.field: attendance.get(key.name)
+            for key in schema.ATTENDANCE.keys
+            if key.field is not None
+        },
+        "province_id": plan.provinces[values["province"]],
+        "programme_id": plan.id_of("programmes", values["programme"]),
+        "topic_id": plan.id_of("topics", values["topic"]),
+        "moderator_id": plan.id_of("participants", values["moderator"]),
+    }
+
+
+def report_columns(plan, values):
+    """The Report columns of checked report ``values``; ids may be NEW."""
+    return {
+        **record_columns(schema.REPORT, values),
+        "programme_id": plan.id_of("programmes", values["programme"]),
+    }
+
+
+def changes(columns, row):
+    """{column: new value} of ``columns`` that differ from ``row`` (None: all, it is new)."""
+    if row is None:
+        return dict(columns)
+    return {name: value for name, value in columns.items() if value != row[name]}
 
 
 class Checker:
@@ -350,6 +385,16 @@ class Checker:
             existing_statements[row["debate_id"]].append(row)
         for statements in existing_statements.values():
             statements.sort(key=lambda row: (row["order"], row["id"]))
+        # Statements a published report features: changing them needs more permission.
+        self.featured_ids = {
+            row["id"]
+            for row in rows_multi(
+                Statement.objects.featured_in_published_reports(),
+                "debate_id",
+                existing_ids,
+                ["id"],
+            )
+        }
         db_keys = rows(Statement.objects, "key", keys, _KEY_ROW)
         for index, values in batch:
             debate = self._claim("debates", plan.debates, index, values, DebatePlan)
@@ -440,14 +485,32 @@ class Checker:
                     columns = statement_columns(plan, statement, debate_id, topic_id, number)
                 except KeyError:
                     continue  # a value with an error: nothing is written anyway
-                if any(value == NEW for value in columns.values()) or any(
-                    columns[name] != match[name] for name in columns
-                ):
+                changed = {
+                    name: value
+                    for name, value in columns.items()
+                    if value == NEW or value != match[name]
+                }
+                if changed:
                     debate.changed_statements.add(number)
+                    self._note_statement_change(debate, where, changed, match["id"])
+                    published = row is not None and row["status"] == Status.PUBLISHED
+                    if Statement.corrects(changed, published):
+                        debate.corrected_statements.add(number)
+            elif match is None and debate is not None:
+                self._note_statement_change(debate, where, statement)
         if debate is not None:
             debate.statement_ids = ids
         for r in (*by_key.values(), *keyless):
             plan.stale_statements[r["id"]] = (f"{path}.statements", r["key"])
+            if debate is not None:
+                self._note_statement_change(debate, f"{path}.statements", DELETE)
+
+    def _note_statement_change(self, debate, where, changed, statement_id=None):
+        """Keep what the permission check asks about a statement's change (see Plan)."""
+        if statement_id in self.featured_ids:
+            self.plan.featured_changes.append((where, changed))
+        if debate.statement_change is None and unprotective(changed, Statement.PROTECTIVE):
+            debate.statement_change = (where, changed)
 
     def _match(self, key, place, debate_values, statement, by_key, keyless, db_keys):
         """The existing statement this statement of the file becomes, if any.

@@ -23,12 +23,13 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from debates.models import Participant, Status
+from debates.models import Debate, Participant, Statement, Status
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
-from .check import check
+from .check import changes, check, debate_columns, report_columns, rows_multi
 from .errors import RecordError
+from .exporter import synthetic_key
 from .history import ImportHistory, import_reason
 from .progress import Progress
 from .write import KINDS, Summary, write
@@ -223,16 +224,75 @@ def check_permissions(plan, user):
             f"topics[{index}].positions",
             _("you do not have permission to delete positions the file no longer lists"),
         )
-    if user.has_perm("reports.publish_report"):
-        return
+    check_publishing(plan, user)
+
+
+def check_publishing(plan, user):
+    """Add to ``plan.errors`` what the file would publish or change that ``user`` may not.
+
+    The rule is the models' (``Debate.change_refusal`` and its like), as in the admin.
+    """
+    existing = [debate.row["id"] for debate in plan.debates.values() if debate.row]
+    in_reports = {
+        row["id"]
+        for row in rows_multi(Debate.objects.in_published_reports(), "id", existing, ["id"])
+    }
+    for debate in plan.debates.values():
+        row = debate.row
+        status = row["status"] if row else None
+        try:
+            columns = debate_columns(plan, debate.values)
+        except KeyError:
+            continue  # a value with an error: nothing is written anyway
+        refusal = Debate.change_refusal(
+            user,
+            changes(columns, row),
+            status=status,
+            in_published_report=row is not None and row["id"] in in_reports,
+        )
+        if refusal:
+            plan.error(_place("debates", debate.index, columns, status), refusal)
+        elif debate.statement_change is not None:
+            where, changed = debate.statement_change
+            refusal = Statement.change_refusal(user, changed, debate_status=status)
+            if refusal:
+                plan.error(where, refusal)
+    for where, changed in plan.featured_changes:
+        refusal = Statement.change_refusal(user, changed, featured=True)
+        if refusal:
+            plan.error(where, refusal)
     for upsert in plan.reports.values():
-        if upsert.row and upsert.row["status"] == Status.PUBLISHED:
-            plan.error(
-                f"reports[{upsert.index}]",
-                _("you do not have permission to change a published report"),
-            )
-        elif upsert.values.get("status") == Status.PUBLISHED:
-            plan.error(
-                f"reports[{upsert.index}].status",
-                _("you do not have permission to publish reports"),
-            )
+        row = upsert.row
+        status = row["status"] if row else None
+        try:
+            columns = report_columns(plan, upsert.values)
+        except KeyError:
+            continue
+        changed = changes(columns, row)
+        if status == Status.PUBLISHED and not Report.may_publish(user):
+            changed.update(_report_links_changed(row["id"], upsert.values))
+        refusal = Report.change_refusal(user, changed, status=status)
+        if refusal:
+            plan.error(_place("reports", upsert.index, columns, status), refusal)
+
+
+def _place(name, index, columns, status):
+    """Where a refusal goes: the status if the file publishes, else the whole object."""
+    publishes = status != Status.PUBLISHED and columns["status"] == Status.PUBLISHED
+    return f"{name}[{index}].status" if publishes else f"{name}[{index}]"
+
+
+def _report_links_changed(report_id, values):
+    """{"debates": ..., "quotes": ...} for the links of a stored report the file changes."""
+    changed = {}
+    debates = Report.debates.through.objects.filter(report_id=report_id)
+    if set(debates.values_list("debate__slug", flat=True)) != set(values.get("debates") or ()):
+        changed["debates"] = values.get("debates")
+    quotes = FeaturedQuote.objects.filter(report_id=report_id).order_by("order", "id")
+    keys = [
+        key or synthetic_key(statement_id)
+        for key, statement_id in quotes.values_list("statement__key", "statement_id")
+    ]
+    if keys != list(values.get("quotes") or ()):
+        changed["quotes"] = values.get("quotes")
+    return changed

@@ -33,6 +33,13 @@ class DebatePlan(Upsert):
     statement_ids: array = field(default_factory=lambda: array("q"))
     # Places (in file order) of existing statements whose values change.
     changed_statements: set = field(default_factory=set)
+    # The first change to its statements that does more than protect (a new, changed or
+    # dropped statement), as (place, {column: new value}): a published debate's
+    # statements are its content. None: there is none.
+    statement_change: tuple | None = None
+    # Places of existing statements of a published debate whose change corrects what
+    # the public reads: they are dated as corrected.
+    corrected_statements: set = field(default_factory=set)
 
     @property
     def writes_statements(self):
@@ -61,6 +68,8 @@ class Plan:
     moved: dict = field(default_factory=dict)
     # Existing statements the file's reports feature: key -> id.
     quoted_ids: dict = field(default_factory=dict)
+    # Changes to statements a published report features: (place, {column: new value}).
+    featured_changes: list = field(default_factory=list)
     # Reports whose featured quotes change.
     quotes_changed: set = field(default_factory=set)
     statement_count: int = 0

@@ -14,11 +14,27 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
 from debates.history import actor_for
-from debates.models import Consent, Debate, Participant, Position, Programme, Statement, Topic
+from debates.models import (
+    Consent,
+    Debate,
+    Participant,
+    Position,
+    Programme,
+    Statement,
+    Status,
+    Topic,
+)
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
-from .check import CHUNK, record_columns, rows_multi, statement_columns
+from .check import (
+    CHUNK,
+    debate_columns,
+    record_columns,
+    report_columns,
+    rows_multi,
+    statement_columns,
+)
 from .exporter import synthetic_key
 from .schema import CONSENT_FIELDS, POSITION_FIELDS, STATEMENT_FIELDS
 
@@ -109,7 +125,7 @@ class Writer:
 
     def _upsert(self, kind, model, item_schema, columns_of, stamp=False):
         existing = self.plan.existing[kind]
-        to_create, to_update = [], []
+        to_create, to_update, corrected = [], [], []
         now = timezone.now()
         for slug, upsert in getattr(self.plan, kind).items():
             columns = columns_of(item_schema, upsert.values)
@@ -120,6 +136,8 @@ class Writer:
                 if stamp:
                     obj.updated_at = now
                 to_update.append(obj)
+                if _corrects(model, columns, upsert.row):
+                    corrected.append(obj.pk)
         for obj in model.objects.bulk_create(to_create, batch_size=BATCH):
             existing[obj.slug] = {"id": obj.pk}
         self.history.created(model, [obj.pk for obj in to_create])
@@ -129,6 +147,8 @@ class Writer:
                 [*columns, "updated_at"] if stamp else list(columns),
                 batch_size=BATCH,
             )
+            if corrected:
+                model.objects.filter(pk__in=corrected).update(corrected_on=timezone.localdate())
             self.history.updated(model, [obj.pk for obj in to_update])
         if to_create or to_update:
             self.tables.add(model)
@@ -173,26 +193,10 @@ class Writer:
         }
 
     def _debate(self, item_schema, values):
-        plan = self.plan
-        attendance = values["attendance"] or {}
-        return {
-            **record_columns(item_schema, values),
-            **{
-                key.field: attendance.get(key.name)
-                for key in schema.ATTENDANCE.keys
-                if key.field is not None
-            },
-            "province_id": plan.provinces[values["province"]],
-            "programme_id": plan.id_of("programmes", values["programme"]),
-            "topic_id": plan.id_of("topics", values["topic"]),
-            "moderator_id": plan.id_of("participants", values["moderator"]),
-        }
+        return debate_columns(self.plan, values)
 
     def _report(self, item_schema, values):
-        return {
-            **record_columns(item_schema, values),
-            "programme_id": self.plan.id_of("programmes", values["programme"]),
-        }
+        return report_columns(self.plan, values)
 
     def _write_positions(self):
         plan = self.plan
@@ -284,7 +288,10 @@ class Writer:
                 values = structure.check_object(statement, schema.STATEMENT, "")
                 columns = statement_columns(plan, values, debate_id, topic_id, number)
                 if existing_id:
-                    to_update.append(Statement(id=existing_id, **columns))
+                    statement = Statement(id=existing_id, **columns)
+                    if number in debate.corrected_statements:
+                        statement.corrected_on = timezone.localdate()
+                    to_update.append(statement)
                 else:
                     to_create.append(columns)
             if len(to_create) >= BATCH:
@@ -313,7 +320,12 @@ class Writer:
     def _update_statements(self, statements):
         if not statements:
             return
-        Statement.objects.bulk_update(statements, STATEMENT_FIELDS, batch_size=BATCH)
+        corrected = [statement for statement in statements if statement.corrected_on]
+        for group, fields in (
+            ([s for s in statements if not s.corrected_on], STATEMENT_FIELDS),
+            (corrected, [*STATEMENT_FIELDS, "corrected_on"]),
+        ):
+            Statement.objects.bulk_update(group, fields, batch_size=BATCH)
         self.history.updated(Statement, [statement.pk for statement in statements])
         self.summary.updated["statements"] += len(statements)
         self.tables.add(Statement)
@@ -372,6 +384,14 @@ class Writer:
 
 # Columns whose Python values the database driver takes as they are.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
+
+
+def _corrects(model, columns, row):
+    """Whether updating a published ``row`` with ``columns`` corrects what the public reads."""
+    if not hasattr(model, "corrects") or "status" not in row:
+        return False
+    changed = [name for name, value in columns.items() if value != row[name]]
+    return model.corrects(changed, row["status"] == Status.PUBLISHED)
 
 
 def insert_rows(model, rows):

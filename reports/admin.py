@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -10,9 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from debates.admin import HistoryAdmin
+from debates.admin import HistoryAdmin, changes_of, sentence
 from debates.history import update_with_history
-from debates.models import Statement, Status
+from debates.models import DELETE, Statement, Status
 
 from .models import FeaturedQuote, Report, featured_quote_problem
 from .quotecheck import Verdict, check_quotes
@@ -69,8 +69,24 @@ class FeaturedQuoteInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReportForm(forms.ModelForm):
+    # The signed-in user, set per request by ReportAdmin.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        report = self.instance  # as stored: the form's values are applied after clean()
+        refusal = Report.change_refusal(
+            self.user, changes_of(self), status=report.status if report.pk else None
+        )
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
 @admin.register(Report)
 class ReportAdmin(HistoryAdmin):
+    form = ReportForm
     list_display = ["headline", "status", "published_on", "programme", "quote_count"]
     list_filter = [
         "status",
@@ -83,11 +99,12 @@ class ReportAdmin(HistoryAdmin):
     list_select_related = ["programme"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["programme", "debates"]
-    actions = ["publish", "unpublish"]
+    actions = ["send_for_review", "publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
         (None, {"fields": ["programme", "published_on", "debates"]}),
         (_("Body"), {"fields": ["body"]}),
+        (_("Correction (public)"), {"fields": ["corrected_on", "correction_note"]}),
         (_("Before publishing"), {"fields": ["quote_check", "preview"]}),
     ]
 
@@ -99,22 +116,37 @@ class ReportAdmin(HistoryAdmin):
         return [FeaturedQuoteInline] if obj is not None else []
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("reports.publish_report")
+        return Report.may_publish(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        if "status" in form.base_fields:
+            form.base_fields["status"].choices = Status.choices_for(
+                self.has_publish_permission(request), obj.status if obj else None
+            )
+        return form
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["quote_check", "preview"]
-        if not self.has_publish_permission(request):
-            readonly.append("status")
-        return readonly
+        return ["quote_check", "preview", "corrected_on"]
+
+    def save_model(self, request, obj, form, change):
+        # A published report changed by someone allowed is a correction the public sees.
+        if change:
+            obj.note_correction(form.changed_data, form.initial.get("status") == Status.PUBLISHED)
+        super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
-        # What is published is live: only those who may publish may change it.
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+        # What is published is live: only those who may publish may change it in a form
+        # (anyone who may change reports may unpublish it, on the list).
+        if obj is not None and Report.change_refusal(
+            request.user, {"body": obj.body}, status=obj.status
+        ):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+        if obj is not None and Report.change_refusal(request.user, DELETE, status=obj.status):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -190,6 +222,22 @@ class ReportAdmin(HistoryAdmin):
             rows,
         )
 
+    @admin.action(description=_("Send selected drafts for review"), permissions=["change"])
+    def send_for_review(self, request, queryset):
+        count = update_with_history(
+            queryset.filter(status=Status.DRAFT), request.user, status=Status.REVIEW
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d report is now waiting for review.",
+                "%d reports are now waiting for review.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Publish selected reports"), permissions=["publish"])
     def publish(self, request, queryset):
         published = 0
@@ -221,9 +269,10 @@ class ReportAdmin(HistoryAdmin):
             )
 
     @admin.action(
-        description=_("Unpublish selected reports (back to draft)"), permissions=["publish"]
+        description=_("Unpublish selected reports (back to draft)"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
+        # Taking a report off the site protects: anyone who may change reports may.
         count = update_with_history(
             queryset.filter(status=Status.PUBLISHED), request.user, status=Status.DRAFT
         )

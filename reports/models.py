@@ -10,7 +10,17 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from debates.history import tracked
-from debates.models import Debate, Programme, Statement, Status, format_day, slug_field
+from debates.models import (
+    PUBLISH_REPORT,
+    Corrected,
+    Debate,
+    Programme,
+    Statement,
+    Status,
+    format_day,
+    publishing_refusal,
+    slug_field,
+)
 
 from .markdown import plain_text, render_markdown
 from .quotecheck import redact_withdrawn
@@ -48,6 +58,10 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def in_review(self):
+        """Finished drafts waiting for an editor to publish them."""
+        return self.filter(status=Status.REVIEW)
+
     def newest_first(self):
         return self.order_by(F("published_on").desc(nulls_last=True), "-id")
 
@@ -77,7 +91,7 @@ class ReportQuerySet(models.QuerySet):
         )
 
 
-class Report(models.Model):
+class Report(Corrected):
     headline = models.CharField(_("headline"), max_length=300)
     slug = slug_field()
     standfirst = models.CharField(
@@ -110,7 +124,10 @@ class Report(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text=_("A draft is never shown to the public."),
+        help_text=_(
+            "Only a published report is shown to the public. Send a finished draft for "
+            "review; an editor publishes it."
+        ),
     )
     debates = models.ManyToManyField(
         Debate,
@@ -148,6 +165,41 @@ class Report(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    CORRECTED_FIELDS = ("headline", "standfirst", "body", "byline")
+
+    # Changes anyone who may change reports may make: taking a report off the site.
+    PROTECTIVE = {"status": lambda value: value != Status.PUBLISHED}
+
+    @staticmethod
+    def may_publish(user):
+        return user.has_perm(PUBLISH_REPORT)
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, status=None):
+        """Why ``user`` may not make ``changes`` to a report stored with ``status``.
+
+        None if they may; ``status`` None is a new report, ``DELETE`` as ``changes``
+        asks about deleting it. Publishing a report, and changing or deleting a
+        published one, need ``publish_report``; unpublishing does not.
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective=cls.PROTECTIVE,
+            published=status == Status.PUBLISHED,
+            publish_permission=PUBLISH_REPORT,
+            publishes=status != Status.PUBLISHED
+            and changes.get("status", status) == Status.PUBLISHED,
+            publish_message=_(
+                "you do not have permission to publish reports "
+                "(an editor publishes a report in review)"
+            ),
+            published_message=_(
+                "the report is published: changing or deleting it needs permission to "
+                "publish reports (anyone may unpublish it)"
+            ),
+        )
 
     @property
     def published_on_display(self):

@@ -137,11 +137,13 @@ def test_a_command_line_import_records_who_when_and_old_and_new_values(tmp_path,
         "role": ("provincial council member", "former provincial council member")
     }
     statement = Statement.objects.get(key="nasratyar-threat")
+    # The debate is published, so changing the statement's text is a dated correction.
     assert changes(statement.history.latest()) == {
         "text": (
             "Any Russian backing for the insurgents would be a threat to the entire region.",
             "A threat to the whole region.",
-        )
+        ),
+        "corrected_on": (None, timezone.localdate()),
     }
 
 

@@ -139,10 +139,14 @@ def data_entry(client, django_user_model):
 
 def test_an_upload_may_not_do_what_the_user_may_not_do_in_the_admin(data_entry):
     response = upload(data_entry, SEED.read_bytes())
+    may_not_publish = (
+        "you do not have permission to publish %s (an editor publishes a %s in review)"
+    )
     assert response.context["errors"] == [
         "programmes: you do not have permission to import programmes",
         "topics: you do not have permission to import topics",
-        "reports[0].status: you do not have permission to publish reports",
+        *(f"debates[{i}].status: " + may_not_publish % ("debates", "debate") for i in range(3)),
+        "reports[0].status: " + may_not_publish % ("reports", "report"),
     ]
     assert Debate.objects.count() == 0
 
@@ -153,6 +157,7 @@ def test_data_entry_may_import_debates_and_speakers_on_an_existing_topic(data_en
     del seed["programmes"], seed["topics"], seed["reports"]
     for debate in seed["debates"]:
         del debate["programme"]
+        debate["status"] = "review"
     response = upload(data_entry, json.dumps(seed).encode())
     assert response.context["summary"].created["debates"] == 3
     assert Participant.objects.count() == 6
@@ -162,9 +167,20 @@ def test_changing_a_published_report_by_upload_needs_the_publish_permission(data
     import_record(SEED.read_bytes())
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     upload_only = {"format": seed["format"], "reports": seed["reports"]}
-    upload_only["reports"][0]["status"] = "draft"
+    upload_only["reports"][0]["headline"] = "A new headline"
     response = upload(data_entry, json.dumps(upload_only).encode())
     assert response.context["errors"] == [
-        "reports[0]: you do not have permission to change a published report"
+        "reports[0]: the report is published: changing or deleting it needs permission to "
+        "publish reports (anyone may unpublish it)"
     ]
     assert Report.objects.get().is_published
+
+
+def test_unpublishing_a_report_by_upload_is_open_to_data_entry(data_entry):
+    import_record(SEED.read_bytes())
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    upload_only = {"format": seed["format"], "reports": seed["reports"]}
+    upload_only["reports"][0]["status"] = "draft"
+    response = upload(data_entry, json.dumps(upload_only).encode())
+    assert response.context["summary"].updated["reports"] == 1
+    assert Report.objects.get().status == "draft"

@@ -56,28 +56,35 @@ def change_url(report):
     return reverse("admin:reports_report_change", args=[report.pk])
 
 
-def test_data_entry_writes_a_draft_report(data_entry, make):
+def test_data_entry_writes_a_draft_report_and_sends_it_for_review(data_entry, make):
     debate = make.debate()
-    response = data_entry.post(ADD_REPORT, report_form(debates=[debate], status="published"))
+    response = data_entry.post(ADD_REPORT, report_form(debates=[debate], status="draft"))
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.status == "draft"
     assert list(report.debates.all()) == [debate]
+    data_entry.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "send_for_review", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.status == "review"
 
 
 def test_data_entry_cannot_publish_a_report(data_entry, make):
-    report = make.report(status="draft")
+    report = make.report(status="review")
     page = data_entry.get(change_url(report))
-    assert "status" not in page.context["adminform"].form.fields
+    choices = page.context["adminform"].form.fields["status"].choices
+    assert [value for value, _label in choices] == ["draft", "review"]
     data_entry.post(change_url(report), report_form(status="published"))
     report.refresh_from_db()
-    assert report.status == "draft"
+    assert report.status == "review"
     data_entry.post(
         reverse("admin:reports_report_changelist"),
         {"action": "publish", "_selected_action": [report.pk]},
     )
     report.refresh_from_db()
-    assert report.status == "draft"
+    assert report.status == "review"
 
 
 def test_data_entry_cannot_change_a_published_report(data_entry, make):

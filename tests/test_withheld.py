@@ -4,12 +4,15 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
 from debates.history import os_user
-from debates.models import Statement
+from debates.models import Participant, Statement
 from record.errors import RecordError
 from record.exporter import export_record
 from record.importer import import_record
@@ -18,6 +21,7 @@ from record.models import ExportRecord
 pytestmark = pytest.mark.django_db
 
 WITHDRAWN_WORDS = "Withdrawnwords about the governor zq"
+HistoricalParticipant = Participant.history.model
 
 
 @pytest.fixture
@@ -250,3 +254,202 @@ def test_staff_see_the_exports_read_only(client, django_user_model, two_debates)
     )
     assert deleted.status_code == 403
     assert ExportRecord.objects.count() == 1
+
+
+# Who sees withheld names in the admin ----------------------------------------------
+
+HIDDEN = ["Zarghuna Hiddenname", "Hiddenorg Of Ghor", "zarghuna-hiddenname"]
+
+
+@pytest.fixture
+def hidden(make):
+    """A role participant whose name, organisation and slug are withheld, at a debate."""
+    participant = make.participant(
+        name=HIDDEN[0],
+        organisation=HIDDEN[1],
+        slug=HIDDEN[2],
+        role="provincial council member",
+        province="AF-GHO",
+        attribution="role",
+    )
+    named = make.participant(name="Qazi Publicname", organisation="Open Network")
+    debate = make.debate(moderator=participant)
+    make.statement(debate, speaker=participant, text="Hidden speaker's words.")
+    make.statement(debate, speaker=named, text="Named speaker's words.")
+    return participant, debate
+
+
+@pytest.fixture
+def view_only(client, django_user_model):
+    """Staff who may look at everything in the admin, but not at withheld names."""
+    user = django_user_model.objects.create_user("viewer", password="pw-12345!", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    user.user_permissions.remove(Permission.objects.get(codename="view_withheld_names"))
+    client.force_login(user)
+    return client
+
+
+def assert_hidden(text):
+    for secret in HIDDEN:
+        assert secret.lower() not in text.lower(), secret
+
+
+def autocomplete(client, term, model_name="statement", field_name="speaker"):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "debates", "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_staff_without_the_permission_see_the_public_label_in_the_participant_list(
+    view_only, hidden
+):
+    participant, _debate = hidden
+    page = view_only.get(reverse("admin:debates_participant_changelist")).text
+    assert_hidden(page)
+    assert f"a provincial council member in Ghor (participant {participant.pk})" in page
+    assert "Qazi Publicname" in page and "Open Network" in page
+
+
+def test_searching_a_withheld_name_finds_nothing_for_staff_without_the_permission(
+    view_only, hidden
+):
+    listed = view_only.get(reverse("admin:debates_participant_changelist"), {"q": "Zarghuna"})
+    assert listed.context["cl"].result_count == 0
+    by_role = view_only.get(reverse("admin:debates_participant_changelist"), {"q": "council"})
+    assert by_role.context["cl"].result_count == 1
+    statements = view_only.get(reverse("admin:debates_statement_changelist"), {"q": "Zarghuna"})
+    assert statements.context["cl"].result_count == 0
+
+
+def test_the_participant_page_shows_staff_without_the_permission_only_the_label(view_only, hidden):
+    participant, _debate = hidden
+    page = view_only.get(reverse("admin:debates_participant_change", args=[participant.pk]))
+    assert page.status_code == 200
+    assert_hidden(page.text)
+    assert "a provincial council member in Ghor" in page.text
+    history = view_only.get(reverse("admin:debates_participant_history", args=[participant.pk]))
+    assert history.status_code == 403
+
+
+def test_autocomplete_neither_finds_nor_shows_a_withheld_name_without_the_permission(
+    view_only, hidden
+):
+    participant, _debate = hidden
+    assert autocomplete(view_only, "Zarghuna") == []
+    assert autocomplete(view_only, "Hiddenorg") == []
+    labels = autocomplete(view_only, "council", model_name="debate", field_name="moderator")
+    assert labels == [f"a provincial council member in Ghor (participant {participant.pk})"]
+
+
+def test_debate_and_statement_pages_show_the_speaker_label_without_the_permission(
+    view_only, hidden
+):
+    _participant, debate = hidden
+    debate_page = view_only.get(reverse("admin:debates_debate_change", args=[debate.pk]))
+    assert debate_page.status_code == 200
+    assert "Hidden speaker&#x27;s words." in debate_page.text
+    assert_hidden(debate_page.text)
+    statements = view_only.get(reverse("admin:debates_statement_changelist")).text
+    assert "Hidden speaker" in statements
+    assert_hidden(statements)
+    assert "Qazi Publicname" in statements
+
+
+@pytest.mark.parametrize("group", ["Data entry", "Editors"])
+def test_data_entry_and_editors_see_withheld_names(client, django_user_model, hidden, group):
+    participant, debate = hidden
+    login_as(client, django_user_model, group)
+    listed = client.get(reverse("admin:debates_participant_changelist")).text
+    assert HIDDEN[0] in listed and HIDDEN[1] in listed
+    change = client.get(reverse("admin:debates_participant_change", args=[participant.pk])).text
+    assert all(secret in change for secret in HIDDEN)
+    assert autocomplete(client, "Zarghuna") == [HIDDEN[0]]
+    debate_page = client.get(reverse("admin:debates_debate_change", args=[debate.pk])).text
+    assert HIDDEN[0] in debate_page
+
+
+# Erasing a name --------------------------------------------------------------------
+
+PARTICIPANTS = reverse("admin:debates_participant_changelist")
+
+
+@pytest.fixture
+def with_history(hidden):
+    """The hidden participant, changed twice with reasons that name them."""
+    participant, _debate = hidden
+    participant.role = "council member"
+    participant._change_reason = f"{HIDDEN[0]} asked for a shorter role"
+    participant.save()
+    participant.attribution = "anonymous"
+    participant.save()
+    LogEntry.objects.create(
+        user=get_user_model().objects.create_user("clerk"),
+        content_type=ContentType.objects.get_for_model(participant),
+        object_id=str(participant.pk),
+        object_repr=HIDDEN[0],
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    return participant
+
+
+def erase(client, participants, confirm=True):
+    data = {"action": "erase_names", "_selected_action": [p.pk for p in participants]}
+    if confirm:
+        data["confirm"] = "yes"
+    return client.post(PARTICIPANTS, data)
+
+
+def history_rows(participant):
+    return HistoricalParticipant.objects.filter(id=participant.pk).order_by("history_date")
+
+
+def test_an_editor_erases_a_withheld_name_from_the_record_and_all_its_history(
+    client, django_user_model, with_history
+):
+    participant = with_history
+    rows_before = history_rows(participant).count()
+    assert rows_before == 3
+    login_as(client, django_user_model, "Editors", username="farida")
+
+    asked = erase(client, [participant], confirm=False)
+    assert "This cannot be undone" in asked.text
+    assert Participant.objects.get(pk=participant.pk).name == HIDDEN[0]
+
+    erase(client, [participant])
+    participant.refresh_from_db()
+    assert (participant.name, participant.organisation) == ("erased", "erased")
+    assert participant.slug == f"erased-{participant.pk}"
+    rows = list(history_rows(participant))
+    assert len(rows) == rows_before + 1
+    for row in rows:
+        values = f"{row.name} {row.organisation} {row.slug} {row.history_change_reason}"
+        assert_hidden(values)
+    assert {row.name for row in rows} == {"erased"}
+    erasure = rows[-1]
+    assert erasure.actor == "farida"
+    assert erasure.history_change_reason == "name and organisation erased"
+    # The admin's log names it by its label now.
+    assert_hidden(" ".join(LogEntry.objects.values_list("object_repr", flat=True)))
+
+
+def test_data_entry_may_not_erase_a_name(client, django_user_model, with_history):
+    participant = with_history
+    login_as(client, django_user_model, "Data entry")
+    erase(client, [participant])
+    participant.refresh_from_db()
+    assert participant.name == HIDDEN[0]
+    assert "erase_names" not in client.get(PARTICIPANTS).text
+
+
+def test_a_named_participant_cannot_be_erased(client, django_user_model, make):
+    named = make.participant(name="Qazi Publicname")
+    login_as(client, django_user_model, "Editors")
+    response = erase(client, [named], confirm=False)
+    assert "is named" in response.text
+    erase(client, [named])
+    named.refresh_from_db()
+    assert named.name == "Qazi Publicname"
