@@ -17,8 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from debates.models import Debate, Statement
+from debates.models import Debate, Participant, Statement
 from record.exporter import export_record
+from record.models import ExportRecord
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,10 @@ TABLE = [
     ("import that sends a debate for review",       True,    True,   False),
     ("import that edits a featured statement",      False,   True,   False),
     ("import that withholds a featured statement",  True,    True,   False),
+    ("reveal a participant (its form)",             False,   True,   False),
+    ("raise a participant's protection",            True,    True,   False),
+    ("import that lowers protection",               False,   True,   False),
+    ("export debates (list action)",                False,   True,   False),
 ]  # fmt: skip
 
 
@@ -393,3 +398,47 @@ def test_deleting_a_report_debate_names_the_reports_it_leaves(django_user_model,
     assert "Published reports are based on this debate: “Kunduz speaks”" in (
         response.content.decode()
     )
+
+
+def attribution_of(participant):
+    return Participant.objects.get(pk=participant.pk).attribution
+
+
+@act("reveal a participant (its form)")
+def reveal_participant_in_form(client, make):
+    speaker = make.participant(attribution="anonymous", role="teacher")
+    post_form(
+        client,
+        change_url(speaker),
+        attribution="role",
+        reveal_reason="She asked to be known as a teacher.",
+        confirm_reveal="on",
+    )
+    return attribution_of(speaker) == "role"
+
+
+@act("raise a participant's protection")
+def raise_protection_in_form(client, make):
+    speaker = make.participant(attribution="named")
+    post_form(client, change_url(speaker), attribution="anonymous")
+    return attribution_of(speaker) == "anonymous"
+
+
+@act("import that lowers protection")
+def import_lowering_protection(client, make):
+    speaker = make.participant(attribution="anonymous", role="teacher", province="AF-GHO")
+    participant = {"slug": speaker.slug, "name": speaker.name, "attribution": "role"}
+    participant.update(role="teacher", province=speaker.province.code)
+    content = json.dumps({"format": "debate-record/1", "participants": [participant]}).encode()
+    client.post(
+        reverse("admin:debates_debate_import"),
+        {"file": SimpleUploadedFile("f.json", content), "reason": "She agreed."},
+    )
+    return attribution_of(speaker) == "role"
+
+
+@act("export debates (list action)")
+def export_by_action(client, make):
+    debate = make.debate(status="published")
+    response = list_action(client, Debate, "export_selected", [debate])
+    return ExportRecord.objects.exists() and "attachment" in response.get("Content-Disposition", "")
