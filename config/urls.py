@@ -11,6 +11,9 @@ from debates.sitemaps import (
     SpeakerSitemap,
     TopicSitemap,
 )
+from debates.sitemaps import (
+    section as sitemap_section,
+)
 from reports.sitemaps import ReportSitemap
 
 admin.site.site_header = _("Debate Record")
@@ -39,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_section,
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),
