@@ -520,35 +520,57 @@ def arguments(argv):
     return args
 
 
-def prepare(args, env, workdir, database_url, name, postgresql):
-    """Generate, migrate and import (twice): {step: figures}, the Manifest."""
+def generate_and_migrate(args, env, workdir, database_url, name, postgresql):
+    """The data file and its Manifest; a fresh, migrated database (unless --pages-only)."""
     data = workdir / f"scale-{args.statements}-{args.seed}.json"
     manifest_path = data.with_suffix(".manifest.json")
     if args.pages_only:
-        return {}, Manifest.load(manifest_path)
+        return data, Manifest.load(manifest_path)
     say(f"generating {args.statements:,} statements (seed {args.seed})")
     started = time.perf_counter()
     manifest = write_record(data, args.statements, args.seed)
     manifest.save(manifest_path)
-    generated = time.perf_counter() - started
     say(
         f"  {len(manifest.debates):,} debates, {data.stat().st_size / 1e6:.0f} MB, "
-        f"{generated:.0f} s; migrating {name}"
+        f"{time.perf_counter() - started:.0f} s; migrating {name}"
     )
     if postgresql:
         create_database(database_url, name)
     load.manage(env, "migrate", "--no-input")
+    return data, manifest
+
+
+def import_twice(args, env, workdir, data):
+    """{step: figures} of a fresh import and an unchanged re-import."""
+    if args.pages_only:
+        return {}
     imports = {}
     for label in ("import", "re-import"):
         say(f"{label} of {args.statements:,} statements")
         imports[label] = timed_import(env, data, workdir, label)
         say(f"  {imports[label]['seconds']:.1f} s: {imports[label]['output']}")
-    if (
-        imports["re-import"]["output"]
-        and "0 created, 0 updated, 0 deleted" not in (imports["re-import"]["output"])
-    ):
-        say("  note: the re-import changed something")
-    return imports, manifest
+    return imports
+
+
+class Background:
+    """A manage.py command running beside the benchmark's other preparations."""
+
+    def __init__(self, env, *args):
+        self.args = args
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def wait(self):
+        output, _ = self.process.communicate()
+        if self.process.returncode:
+            raise load.BenchError(f"manage.py {self.args[0]} failed:\n{output[-3000:]}")
 
 
 def say(text):
@@ -561,20 +583,23 @@ def run(args, workdir):
     # The benchmark's superuser logs in with a password only; the file may be large.
     env.update(REQUIRE_2FA="0", IMPORT_MAX_BYTES=str(2**40))
     created = not args.pages_only
+    password = secrets.token_urlsafe(16)
     try:
-        imports, manifest = prepare(args, env, workdir, database_url, name, postgresql)
-        password = secrets.token_urlsafe(16)
-        load.manage(env, "collectstatic", "--no-input")
-        admin_env = {**env, "DJANGO_SUPERUSER_PASSWORD": password}
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SUPERUSER.format(user=ADMIN_USER)],
-            cwd=PROJECT,
-            env=admin_env,
-            capture_output=True,
-            text=True,
+        # Static files are collected while the data is generated, not during the import.
+        statics = Background(env, "collectstatic", "--no-input")
+        try:
+            data, manifest = generate_and_migrate(
+                args, env, workdir, database_url, name, postgresql
+            )
+        finally:
+            statics.wait()
+        imports = import_twice(args, env, workdir, data)
+        superuser = Background(
+            {**env, "DJANGO_SUPERUSER_PASSWORD": password},
+            "shell",
+            "-c",
+            SUPERUSER.format(user=ADMIN_USER),
         )
-        if result.returncode:
-            raise load.BenchError(f"creating the superuser failed:\n{result.stderr}")
         facts = machine()
         facts["database"], size = (
             postgres_facts(database_url, name) if postgresql else ("SQLite", 0)
@@ -583,6 +608,7 @@ def run(args, workdir):
         server = load.Gunicorn(env, workdir)
         try:
             server.wait_until_up()
+            superuser.wait()
             facts["workers"] = server.workers()
             public = load.Client(server.port, timeout=120)
             admin = admin_client(server.port, password, timeout=120)
