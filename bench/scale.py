@@ -498,15 +498,20 @@ def arguments(argv):
     parser.add_argument(
         "--page-seconds",
         type=load.bounded(1, 3600),
-        default=120,
-        help="stop fetching a page once its requests took this long in all (120)",
+        default=60,
+        help="stop fetching a page once its requests took this long in all (60)",
     )
     parser.add_argument("--workers", type=load.bounded(1, 64), default=2, help="gunicorn's (2)")
     parser.add_argument(
         "--database",
         help="PostgreSQL only: the benchmark's database (default: DATABASE_URL's name + _scale)",
     )
-    parser.add_argument("--workdir", type=Path, help="for the file and logs (default: temporary)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="for the generated file (reused when there: same N and seed), static files and "
+        "logs (default: a temporary folder, removed afterwards)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the workdir")
     parser.add_argument(
         "--pages-only",
@@ -526,14 +531,20 @@ def generate_and_migrate(args, env, workdir, database_url, name, postgresql):
     manifest_path = data.with_suffix(".manifest.json")
     if args.pages_only:
         return data, Manifest.load(manifest_path)
-    say(f"generating {args.statements:,} statements (seed {args.seed})")
-    started = time.perf_counter()
-    manifest = write_record(data, args.statements, args.seed)
-    manifest.save(manifest_path)
-    say(
-        f"  {len(manifest.debates):,} debates, {data.stat().st_size / 1e6:.0f} MB, "
-        f"{time.perf_counter() - started:.0f} s; migrating {name}"
-    )
+    if manifest_path.exists() and data.exists():
+        # A --workdir given again: the same N and seed make the same file.
+        manifest = Manifest.load(manifest_path)
+        say(f"using {data} ({len(manifest.debates):,} debates), generated earlier")
+    else:
+        say(f"generating {args.statements:,} statements (seed {args.seed})")
+        started = time.perf_counter()
+        manifest = write_record(data, args.statements, args.seed)
+        manifest.save(manifest_path)
+        say(
+            f"  {len(manifest.debates):,} debates, {data.stat().st_size / 1e6:.0f} MB, "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+    say(f"migrating {name}")
     if postgresql:
         create_database(database_url, name)
     load.manage(env, "migrate", "--no-input")
