@@ -21,11 +21,11 @@ def slug_choice(label, queryset, empty_label):
 class DebateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_words", **QUERY_FIELD_OPTIONS)
     province = slug_choice(
-        _("Province"), Province.objects.with_published_debates(), _("All provinces")
+        _("Province"), Province.objects.having_published_debates(), _("All provinces")
     )
-    topic = slug_choice(_("Topic"), Topic.objects.with_published_debates(), _("All topics"))
+    topic = slug_choice(_("Topic"), Topic.objects.having_published_debates(), _("All topics"))
     programme = slug_choice(
-        _("Programme"), Programme.objects.with_published_debates(), _("All programmes")
+        _("Programme"), Programme.objects.having_published_debates(), _("All programmes")
     )
     held_after = django_filters.DateFilter(
         label=_("Held on or after"),
