@@ -8,13 +8,17 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import QUERY_FIELD_OPTIONS
+from .forms import QUERY_FIELD_OPTIONS, QuickSelect
 from .models import Debate, Programme, Province, Topic
 
 
 def slug_choice(label, queryset, empty_label):
     return django_filters.ModelChoiceFilter(
-        label=label, queryset=queryset, to_field_name="slug", empty_label=empty_label
+        label=label,
+        queryset=queryset,
+        to_field_name="slug",
+        empty_label=empty_label,
+        widget=QuickSelect,
     )
 
 

@@ -879,6 +879,10 @@ class Debate(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-held_on"], name="debate_status_held_idx"),
+            # Published debates counted per topic and per province (home, lists) from
+            # the index alone.
+            models.Index(fields=["topic", "status"], name="debate_topic_status_idx"),
+            models.Index(fields=["province", "status"], name="debate_province_status_idx"),
         ]
 
     def __str__(self):

@@ -152,16 +152,18 @@ def speaker_detail(request, slug):
     profile = attribution.public_profile(participant)
     if profile is None:
         raise Http404
-    statements = (
-        Statement.objects.published().by_speaker(participant).for_display().newest_debates_first()
-    )
+    statements = Statement.objects.published().by_speaker(participant).newest_debates_first()
     return render(
         request,
         "debates/speaker_detail.html",
         {
             "profile": profile,
             "page_obj": paginate(
-                request, statements, STATEMENTS_PER_PAGE, cap=SPEAKER_STATEMENTS_CAP
+                request,
+                statements,
+                STATEMENTS_PER_PAGE,
+                cap=SPEAKER_STATEMENTS_CAP,
+                finish=lambda rows: rows.for_display(),
             ),
         },
     )
