@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from record.pagination import paginate
+from record.pagination import CappedPaginator, paginate
 from reports.models import Report
 
 from . import attribution
@@ -21,11 +21,15 @@ TOPICS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 30
 # A speaker's page lists this many of their statements at most (the newest): counting
 # further costs a query as long as the list.
-SPEAKER_STATEMENTS_CAP = 3000
+SPEAKER_STATEMENTS_CAP = 1000
 LATEST_ON_HOME = 6
 # The home page and a province's page show the most debated topics, and link to more.
 TOPICS_ON_HOME = 12
 TOPICS_ON_PROVINCE = 20
+# Search counts and pages through at most this many statements ("more than 1,000").
+SEARCH_RESULTS_CAP = 1000
+# Debates a search lists, newest first; the debate list filters by the same words.
+SEARCH_DEBATES = 10
 
 
 def debate_page(request, debates):
@@ -175,15 +179,24 @@ def search(request):
     statements = Statement.objects.none()
     debates = Debate.objects.none()
     if text:
-        statements = Statement.objects.published().search(text).for_display().newest_debates_first()
-        debates = Debate.objects.published().matching(text).with_related().newest_first()[:10]
+        statements = Statement.objects.published().search(text).newest_debates_first()
+        debates = (
+            Debate.objects.published().matching(text).with_related().newest_first()[:SEARCH_DEBATES]
+        )
+    paginator = CappedPaginator(
+        statements,
+        STATEMENTS_PER_PAGE,
+        cap=SEARCH_RESULTS_CAP,
+        # A statement's place in its debate, for its link, for the page's rows only.
+        finish=lambda rows: rows.for_display(),
+    )
     return render(
         request,
         "debates/search.html",
         {
             "form": form,
             "query": text,
-            "page_obj": paginate(request, statements, STATEMENTS_PER_PAGE),
+            "page_obj": paginator.get_page(request.GET.get("page")),
             "debates": debates,
             "title": _("Search: %(query)s") % {"query": text} if text else _("Search"),
         },
