@@ -81,18 +81,17 @@ def rows_multi(queryset, field_name, values, fields):
         yield from queryset.filter(**{f"{field_name}__in": chunk}).order_by().values(*fields)
 
 
+_STATEMENT_COLUMNS = [(key.field, key.name) for key in schema.STATEMENT.keys if key.field]
+
+
 def statement_columns(plan, values, debate_id, topic_id, order):
     """The Statement columns of checked statement ``values``; ids may be NEW."""
     position = values["position"]
-    columns = {
-        key.field: values[key.name] for key in schema.STATEMENT.keys if key.field is not None
-    }
-    columns.update(
-        debate_id=debate_id,
-        order=order,
-        speaker_id=plan.id_of("participants", values["speaker"]),
-        position_id=None if position is None else plan.position_id(topic_id, position),
-    )
+    columns = {field: values[name] for field, name in _STATEMENT_COLUMNS}
+    columns["debate_id"] = debate_id
+    columns["order"] = order
+    columns["speaker_id"] = plan.id_of("participants", values["speaker"])
+    columns["position_id"] = None if position is None else plan.position_id(topic_id, position)
     return columns
 
 
@@ -451,14 +450,25 @@ class Checker:
         debate_id = NEW if row is None else row["id"]
         topic_id = plan.id_of("topics", topic)
         ids = array("q")
+        participants = plan.participants
+        existing_participants = plan.existing["participants"]
+        published = row is not None and row["status"] == Status.PUBLISHED
         for number, statement in enumerate(statements):
-            where = f"{path}.statements[{number}]"
             if not statement:
                 ids.append(0)
                 continue
-            self._check_reference(statement, "speaker", "participants", where)
+            where = _Place(path, number)
+            speaker = statement.get("speaker")
+            if (
+                speaker is not None
+                and speaker not in participants
+                and speaker not in existing_participants
+            ):
+                self.error(f"{where}.speaker", MISSING["participants"]() % {"slug": speaker})
             position = statement.get("position")
-            if position is not None:
+            if position is not None and (
+                topic is None or (positions is not None and position not in positions)
+            ):
                 if topic is None:
                     self.error(
                         f"{where}.position",
@@ -476,7 +486,9 @@ class Checker:
                     f"{where}.original_language", _("Give the language of the original text.")
                 )
             key = statement.get("key")
-            match = self._match(key, (index, number), values, statement, by_key, keyless, db_keys)
+            match = self._match(
+                key, (index, number), where, values, statement, by_key, keyless, db_keys
+            )
             ids.append(0 if match is None else match["id"])
             if key in self.quoted_keys and match is not None:
                 plan.quoted_ids[key] = match["id"]
@@ -493,7 +505,6 @@ class Checker:
                 if changed:
                     debate.changed_statements.add(number)
                     self._note_statement_change(debate, where, changed, match["id"])
-                    published = row is not None and row["status"] == Status.PUBLISHED
                     if Statement.corrects(changed, published):
                         debate.corrected_statements.add(number)
             elif match is None and debate is not None:
@@ -508,18 +519,17 @@ class Checker:
     def _note_statement_change(self, debate, where, changed, statement_id=None):
         """Keep what the permission check asks about a statement's change (see Plan)."""
         if statement_id in self.featured_ids:
-            self.plan.featured_changes.append((where, changed))
+            self.plan.featured_changes.append((str(where), changed))
         if debate.statement_change is None and unprotective(changed, Statement.PROTECTIVE):
-            debate.statement_change = (where, changed)
+            debate.statement_change = (str(where), changed)
 
-    def _match(self, key, place, debate_values, statement, by_key, keyless, db_keys):
+    def _match(self, key, place, where, debate_values, statement, by_key, keyless, db_keys):
         """The existing statement this statement of the file becomes, if any.
 
-        ``place`` is (debate index, statement index) in the file.
+        ``place`` is (debate index, statement index) in the file, ``where`` its path.
         """
         if key is None:
             return next(keyless, None)
-        where = _statement_path(*place)
         if key in self.file_keys:
             other = _statement_path(*divmod(self.file_keys[key], _PLACES))
             self.error(
@@ -539,7 +549,7 @@ class Checker:
         other = db_keys[key]
         if other["debate__slug"] in self.debate_slugs:
             # Its debate is in the file too, without it: the statement moves here.
-            self.plan.moved[other["id"]] = (where, key)
+            self.plan.moved[other["id"]] = (str(where), key)
             return other
         self.error(
             f"{where}.key",
@@ -680,6 +690,21 @@ class Checker:
 
 
 _PLACES = 1 << 32
+
+
+class _Place:
+    """A statement's place in the file, written out only if an error or change needs it."""
+
+    __slots__ = ("number", "path")
+
+    def __init__(self, path, number):
+        self.path, self.number = path, number
+
+    def __str__(self):
+        return f"{self.path}.statements[{self.number}]"
+
+    def __format__(self, spec):
+        return format(str(self), spec)
 
 
 def _statement_path(debate, statement):
