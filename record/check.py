@@ -354,16 +354,18 @@ class Checker:
     def _check_batch(self, batch):
         plan = self.plan
         refs = defaultdict(set)
-        keys = set()
-        for _index, values in batch:
+        keys = {}  # key -> the index of the debate listing it (None: more than one)
+        for index, values in batch:
             refs["programmes"].add(values.get("programme"))
             refs["topics"].add(values.get("topic"))
             refs["participants"].add(values.get("moderator"))
             refs["debates"].add(values.get("slug"))
+            speakers = refs["participants"]
             for statement in values.get("statements") or ():
                 if statement:
-                    refs["participants"].add(statement.get("speaker"))
-                    keys.add(statement.get("key"))
+                    speakers.add(statement.get("speaker"))
+                    key = statement.get("key")
+                    keys[key] = index if key not in keys else None
         for kind, slugs in refs.items():
             self._fetch(kind, slugs)
         self._fetch_positions(
@@ -394,7 +396,8 @@ class Checker:
                 ["id"],
             )
         }
-        db_keys = rows(Statement.objects, "key", keys, _KEY_ROW)
+        elsewhere = self._keys_elsewhere(keys, existing_statements, batch)
+        db_keys = rows(Statement.objects, "key", elsewhere, _KEY_ROW)
         for index, values in batch:
             debate = self._claim("debates", plan.debates, index, values, DebatePlan)
             if debate is not None:
@@ -402,6 +405,22 @@ class Checker:
             self._check_debate(index, values, debate, existing_statements, db_keys)
             # The statements themselves are read again from the file when written.
             values.pop("statements", None)
+
+    def _keys_elsewhere(self, keys, existing_statements, batch):
+        """The ``keys`` of the batch that are not its debates' own in the database.
+
+        A key listed once in the batch, by the debate whose statement has it, is matched
+        among that debate's statements (``_match``): only the others are looked up.
+        """
+        existing = self.plan.existing["debates"]
+        for index, values in batch:
+            slug = values.get("slug")
+            if slug not in existing or self.debate_slugs.get(slug) != index:
+                continue
+            for row in existing_statements.get(existing[slug]["id"], ()):
+                if keys.get(row["key"], -1) == index:
+                    del keys[row["key"]]
+        return keys
 
     def _check_debate(self, index, values, debate, existing_statements, db_keys):
         path = f"debates[{index}]"
@@ -441,10 +460,11 @@ class Checker:
         by_key = {r["key"]: r for r in existing if r["key"]}
         # The exporter names a featured statement without a key by its id: the file's key
         # then matches that statement, which takes the key.
-        file_keys = {s.get("key") for s in statements if s}
-        for r in existing:
-            if not r["key"] and synthetic_key(r["id"]) in file_keys:
-                by_key[synthetic_key(r["id"])] = r
+        synthetic = {s["key"] for s in statements if s and _SYNTHETIC in (s.get("key") or "")}
+        if synthetic:
+            for r in existing:
+                if not r["key"] and synthetic_key(r["id"]) in synthetic:
+                    by_key[synthetic_key(r["id"])] = r
         claimed = {r["id"] for r in by_key.values()}
         keyless = iter([r for r in existing if r["id"] not in claimed])
         debate_id = NEW if row is None else row["id"]
@@ -690,6 +710,8 @@ class Checker:
 
 
 _PLACES = 1 << 32
+# What every key ``synthetic_key`` makes holds.
+_SYNTHETIC = synthetic_key(0).removesuffix("0")
 
 
 class _Place:
