@@ -491,6 +491,15 @@ class StatementInserter:
                     self.quoted_ids[row["key"]] = statement_id
 
 
+def _written_fields(model):
+    """The columns an insert gives values: not the id, nor what the database computes."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+
+
 class _Copy:
     """New rows of ``model`` written with PostgreSQL's COPY, ids taken first.
 
@@ -500,7 +509,7 @@ class _Copy:
 
     def __init__(self, model):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.fields = _written_fields(model)
         self.names = [f.attname for f in self.fields]
         self.defaults = {
             f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
@@ -565,7 +574,7 @@ def insert_rows(model, rows):
     field's default; values of other than plain text and number columns go through their
     field's conversion (JSON, dates), as ``bulk_create`` would. Returns the new rows' ids.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _written_fields(model)
     given = set(rows[0])
     defaults = {
         f.attname: f.get_db_prep_save(f.get_default(), connection)
