@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from debates import search
 from debates.history import actor_for
 from debates.models import (
     Consent,
@@ -323,6 +324,11 @@ class Writer:
     def _create_statements(self, inserter, statements):
         if not statements:
             return
+        # A raw insert: the search document is set here (bulk_update sets its own).
+        for columns in statements:
+            columns["search_document"] = search.document(
+                columns[name] for name in Statement.SEARCH_SOURCES
+            )
         inserter.insert(statements, self.quoted)
         self.summary.created["statements"] += len(statements)
         self.tables.add(Statement)
