@@ -222,6 +222,7 @@ class Checker:
         self.file_quoted = {}
         self.file_keys = {}  # statement key -> its place, for duplicates (see _match)
         self.unchecked_debates = set()
+        self.featured_ids = None  # read when a change to a statement needs them
 
     def _fetch(self, kind, slugs):
         """Read the rows of ``kind`` named by ``slugs`` not read before."""
@@ -386,16 +387,6 @@ class Checker:
             existing_statements[row["debate_id"]].append(row)
         for statements in existing_statements.values():
             statements.sort(key=lambda row: (row["order"], row["id"]))
-        # Statements a published report features: changing them needs more permission.
-        self.featured_ids = {
-            row["id"]
-            for row in rows_multi(
-                Statement.objects.featured_in_published_reports(),
-                "debate_id",
-                existing_ids,
-                ["id"],
-            )
-        }
         elsewhere = self._keys_elsewhere(keys, existing_statements, batch)
         db_keys = rows(Statement.objects, "key", elsewhere, _KEY_ROW)
         for index, values in batch:
@@ -538,10 +529,27 @@ class Checker:
 
     def _note_statement_change(self, debate, where, changed, statement_id=None):
         """Keep what the permission check asks about a statement's change (see Plan)."""
-        if statement_id in self.featured_ids:
+        if self._featured(statement_id):
             self.plan.featured_changes.append((str(where), changed))
         if debate.statement_change is None and unprotective(changed, Statement.PROTECTIVE):
             debate.statement_change = (str(where), changed)
+
+    def _featured(self, statement_id):
+        """Whether a published report features the existing statement ``statement_id``.
+
+        Changing such a statement needs more permission. The quotes are read once, from
+        their side: they are few, and a join from a million statements may be planned as
+        a scan of them all.
+        """
+        if statement_id is None:
+            return False
+        if self.featured_ids is None:
+            self.featured_ids = set(
+                FeaturedQuote.objects.filter(report__status=Status.PUBLISHED).values_list(
+                    "statement_id", flat=True
+                )
+            )
+        return statement_id in self.featured_ids
 
     def _match(self, key, place, where, debate_values, statement, by_key, keyless, db_keys):
         """The existing statement this statement of the file becomes, if any.
