@@ -278,8 +278,10 @@ class Writer:
         inserter = StatementInserter(self.history)
         try:
             self._read_statements(debates, inserter)
-        finally:
-            inserter.close()
+        except BaseException:
+            inserter.stop()  # what failed here is raised; the transaction rolls back
+            raise
+        inserter.close()
         for key, statement_id in inserter.quoted_ids.items():
             self.plan.quoted_ids[key] = statement_id
 
@@ -460,13 +462,18 @@ class StatementInserter:
             self._raise()
 
     def close(self):
-        if not self.threaded or not self.thread.is_alive():
-            return
-        self.queue.put(None)
-        self.thread.join()
-        self._raise()
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        """Return once every batch is written (and raise what failed)."""
+        if self.threaded:
+            self.stop()
+            self._raise()
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def stop(self):
+        """End the other thread, once it has finished what it was given."""
+        if self.threaded and self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
     def _raise(self):
         if self.error is not None:
