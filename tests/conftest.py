@@ -1,4 +1,7 @@
+from urllib.parse import quote
+
 import pytest
+from django.db import connection
 
 from tests import factories
 
@@ -26,6 +29,20 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-12345!")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """For servers the tests start (tests/servers.py): the PostgreSQL test database when
+    the suite runs on PostgreSQL, else a SQLite file."""
+    if connection.vendor != "postgresql":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    request.getfixturevalue("transactional_db")
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):
