@@ -1,7 +1,7 @@
 """A GIN index for full-text search of statements, on PostgreSQL only.
 
 The index was built on the very expression ``StatementQuerySet.search()`` filtered on,
-so PostgreSQL used it; migration 0011 replaces it with a stored, indexed vector. SQLite has no GIN
+so PostgreSQL used it; migration 0012 replaces it with a stored, indexed vector. SQLite has no GIN
 indexes and searches without one, so the index lives here rather than in the model's
 Meta (which would apply it to every database).
 """

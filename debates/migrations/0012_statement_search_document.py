@@ -47,7 +47,7 @@ def remove_vector(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("debates", "0010_statement_correction")]
+    dependencies = [("debates", "0011_pashto_province_names")]
 
     operations = [
         migrations.AddField(
