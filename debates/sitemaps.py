@@ -4,7 +4,16 @@ from django.urls import reverse
 from .models import Debate, Participant, Province, Topic
 
 
-class DebateSitemap(Sitemap):
+class PublicSitemap(Sitemap):
+    """Each page once per offered language, with its other languages as alternates
+    (hreflang, and x-default: English)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class DebateSitemap(PublicSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -14,23 +23,23 @@ class DebateSitemap(Sitemap):
         return debate.updated_at
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(PublicSitemap):
     def items(self):
         return Topic.objects.with_published_debates().order_by("slug")
 
 
-class ProvinceSitemap(Sitemap):
+class ProvinceSitemap(PublicSitemap):
     def items(self):
         return Province.objects.with_published_debates().order_by("slug")
 
 
-class SpeakerSitemap(Sitemap):
+class SpeakerSitemap(PublicSitemap):
     def items(self):
         # Only named participants have a page; get_absolute_url is None for the rest.
         return Participant.objects.with_public_page().order_by("slug")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(PublicSitemap):
     changefreq = "daily"
 
     def items(self):

@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from debates.sitemaps import PublicSitemap
 
 from .models import Report
 
 
-class ReportSitemap(Sitemap):
+class ReportSitemap(PublicSitemap):
     changefreq = "monthly"
 
     def items(self):
