@@ -20,6 +20,14 @@ def test_all_34_provinces_of_afghanistan_exist_with_their_codes():
     assert Province.objects.get(code="AF-KAB").name_fa == "کابل"
 
 
+def test_every_province_has_its_dari_and_pashto_name():
+    assert not Province.objects.filter(name_fa="").exists()
+    assert not Province.objects.filter(name_ps="").exists()
+    # Pashto spells with its own letters where Dari does not.
+    assert Province.objects.get(code="AF-NAN").name_ps == "ننګرهار"
+    assert Province.objects.get(code="AF-NAN").name_fa == "ننگرهار"
+
+
 def test_women_attending_cannot_exceed_attendance_in_the_database(make):
     debate = make.debate(attendance_total=10, attendance_women=10)
     debate.attendance_women = 11
