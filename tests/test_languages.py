@@ -152,7 +152,9 @@ def test_the_search_boxes_take_their_direction_from_what_is_typed(client, every_
         assert boxes and all(box.get("dir") == "auto" for box in boxes), url
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/sitemap.xml", "/robots.txt", "/healthz"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/sitemap.xml", "/sitemap-debates.xml", "/robots.txt", "/healthz"]
+)
 def test_the_admin_sitemap_robots_and_health_check_have_one_address(client, every_language, path):
     assert client.get(path).status_code in {200, 302}
     assert client.get(f"/fa{path}").status_code == 404
@@ -179,7 +181,7 @@ def test_the_admin_follows_the_language_cookie(client, every_language):
 def test_the_sitemap_lists_each_page_in_each_language_with_its_alternates(
     client, site, every_language
 ):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-debates.xml").content)
     entries = {
         url.find(f"{SITEMAP}loc").text: {
             link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")

@@ -48,18 +48,24 @@ PAGES = {
     "/reports/report-0/": 4,
     "/feeds/debates/": 1,
     "/feeds/reports/": 2,
-    "/sitemap.xml": 5,
+    # The index: each section's count, and the newest change of debates and reports.
+    "/sitemap.xml": 7,
+    "/sitemap-debates.xml": 2,
+    "/sitemap-reports.xml": 2,
+    "/sitemap-topics.xml": 2,
+    "/sitemap-provinces.xml": 2,
+    "/sitemap-speakers.xml": 2,
 }
 
 
 # English with 1 and 50 debates; Dari and Pashto, the same views under a prefix, with 1
 # (a query per item or per language would change the count already). The sitemap has one
-# address, listing every language.
+# address per section, listing every language.
 CASES = [(url, queries, debates) for url, queries in PAGES.items() for debates in (1, 50)] + [
     (prefix + url, queries, 1)
     for prefix in ("/fa", "/ps")
     for url, queries in PAGES.items()
-    if url != "/sitemap.xml"
+    if not url.startswith("/sitemap")
 ]
 
 
