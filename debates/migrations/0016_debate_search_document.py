@@ -31,7 +31,7 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("debates", "0014_debate_count_indexes")]
+    dependencies = [("debates", "0015_statement_withheld_index")]
 
     operations = [
         migrations.RemoveIndex(model_name="debate", name="debate_status_held_idx"),
