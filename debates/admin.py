@@ -33,6 +33,7 @@ from .models import (
     Status,
     Topic,
 )
+from .translation_admin import translated_form, translation_fields, translation_fieldsets
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -108,6 +109,11 @@ class MakeAnonymousAction:
 
 @admin.register(Programme)
 class ProgrammeAdmin(MakeAnonymousAction, HistoryAdmin):
+    form = translated_form(Programme)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "started_on", "ended_on"]}),
+        *translation_fieldsets(Programme),
+    ]
     list_display = ["name", "slug", "started_on", "ended_on", "debate_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -137,13 +143,19 @@ class ProvinceAdmin(MakeAnonymousAction, admin.ModelAdmin):
 
 class PositionInline(admin.TabularInline):
     model = Position
+    form = translated_form(Position)
     extra = 2
-    fields = ["order", "label", "slug", "stance"]
+    fields = ["order", "label", "slug", "stance", *translation_fields(Position)]
     prepopulated_fields = {"slug": ["label"]}
 
 
 @admin.register(Topic)
 class TopicAdmin(HistoryAdmin):
+    form = translated_form(Topic)
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "description"]}),
+        *translation_fieldsets(Topic),
+    ]
     list_display = ["title", "question", "position_count", "debate_count"]
     search_fields = ["title", "slug", "question"]
     prepopulated_fields = {"slug": ["title"]}
@@ -184,7 +196,7 @@ class ParticipantLabels:
         return field
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantFormBase(forms.ModelForm):
     """The participant form, with what lowering protection asks for: reason, consent.
 
     The rule itself is ``Participant.check_attribution_change``; the attribution it
@@ -287,6 +299,9 @@ class ParticipantForm(forms.ModelForm):
         return Consent(given_on=given_on, how=how, note=note)
 
 
+ParticipantForm = translated_form(Participant, ParticipantFormBase)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     form = ParticipantForm
@@ -318,6 +333,7 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
             main.insert(3, "label_check")
         return [
             (None, {"fields": main}),
+            *translation_fieldsets(Participant, exclude=self.hidden_translations(request, obj)),
             (
                 _("Revealing more of this person"),
                 {
@@ -348,9 +364,14 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
             ),
         ]
 
+    def hidden_translations(self, request, obj):
+        # A translated name is the name: hidden, and kept as it is, like the name.
+        return {"name"} if attribution.hides_name_from(obj, request.user) else set()
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
+        form.kept_keys = frozenset(self.hidden_translations(request, obj))
         return form
 
     def save_model(self, request, obj, form, change):
@@ -714,7 +735,7 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
         return formset
 
 
-class DebateForm(forms.ModelForm):
+class DebateFormBase(forms.ModelForm):
     # The signed-in user, set per request by DebateAdmin.get_form.
     user = None
 
@@ -732,6 +753,9 @@ class DebateForm(forms.ModelForm):
         if refusal:
             raise ValidationError(sentence(refusal))
         return cleaned
+
+
+DebateForm = translated_form(Debate, DebateFormBase)
 
 
 @admin.register(Debate)
@@ -771,6 +795,7 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
             _("Who came"),
             {"fields": ["moderator", "attendance_total", "attendance_women", "summary"]},
         ),
+        *translation_fieldsets(Debate),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -898,7 +923,7 @@ class PositionAdmin(HistoryAdmin):
     list_select_related = ["topic"]
 
 
-class StatementForm(forms.ModelForm):
+class StatementFormBase(forms.ModelForm):
     # The signed-in user, set per request by StatementAdmin.get_form.
     user = None
 
@@ -919,6 +944,9 @@ class StatementForm(forms.ModelForm):
         return cleaned
 
 
+StatementForm = translated_form(Statement, StatementFormBase)
+
+
 @admin.register(Statement)
 class StatementAdmin(ParticipantLabels, HistoryAdmin):
     """Statements are entered on their debate's page; this list is for finding them."""
@@ -935,19 +963,27 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
     list_select_related = ["debate__province", "speaker__province", "position__topic"]
     autocomplete_fields = ["debate", "speaker"]
-    fields = [
-        "debate",
-        "order",
-        "speaker",
-        "position",
-        "kind",
-        "text",
-        "original_text",
-        "original_language",
-        "key",
-        "withheld",
-        "correction_note",
-        "corrected_on",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "debate",
+                    "order",
+                    "speaker",
+                    "position",
+                    "kind",
+                    "text",
+                    "original_text",
+                    "original_language",
+                    "key",
+                    "withheld",
+                    "correction_note",
+                    "corrected_on",
+                ]
+            },
+        ),
+        *translation_fieldsets(Statement),
     ]
 
     def get_readonly_fields(self, request, obj=None):
