@@ -7,7 +7,6 @@ nowhere else; what the public may see at all is decided by the ``published()`` q
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections, models, transaction
@@ -19,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from . import attribution, languages
+from . import attribution, languages, search
 from .history import record_bulk, tracked
 from .languages import LocalizedText
 
@@ -1051,38 +1050,59 @@ class StatementQuerySet(models.QuerySet):
         return self.order_by("-debate__held_on", "-debate_id", "order", "id")
 
     def search(self, text):
-        """Statements whose translation or original words match ``text``.
+        """Statements whose texts contain every word of ``text`` (see ``debates.search``).
 
-        PostgreSQL uses full-text search on an indexed vector (see migration 0003);
-        other databases fall back to requiring every word as a substring.
+        PostgreSQL matches the stored, GIN-indexed vector of the search document; other
+        databases require every normalised word to occur in the document.
         """
-        text = text.strip()
-        if not text:
+        words = search.normalise(text)
+        if not words:
             return self.none()
         if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            return self.annotate(search_vector=statement_search_vector()).filter(
-                search_vector=query
-            )
+            return self.filter(search_document__matches=words)
         qs = self
-        for word in text.split():
-            qs = qs.filter(Q(text__icontains=word) | Q(original_text__icontains=word))
+        for word in words.split():
+            qs = qs.filter(search_document__contains=word)
         return qs
+
+    # Every way statements are written in bulk keeps their search document current.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.search_document = obj.build_search_document()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        sources = set(Statement.SEARCH_SOURCES)
+        if not sources & set(fields) or "search_document" in fields:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs = list(objs)
+        if sources <= set(fields):
+            for obj in objs:
+                obj.search_document = obj.build_search_document()
+            return super().bulk_update(objs, [*fields, "search_document"], *args, **kwargs)
+        # Some sources are not on the objects: rebuild from what the database now holds.
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        self.filter(pk__in=[obj.pk for obj in objs]).refresh_search_documents()
+        return count
+
+    def update(self, **values):
+        if "search_document" in values or not set(Statement.SEARCH_SOURCES) & set(values):
+            return super().update(**values)
+        ids = list(self.values_list("pk", flat=True))
+        count = super().update(**values)
+        self.model.objects.filter(pk__in=ids).refresh_search_documents()
+        return count
+
+    def refresh_search_documents(self):
+        """Rebuild the rows' search documents from their texts, in batches."""
+        search.refresh_documents(self, Statement.SEARCH_SOURCES, connections[self.db])
 
     def count_by_province_and_position(self):
         """``{(province_id, position_id): n}``; position_id None for no position."""
         rows = self.values_list("debate__province_id", "position_id").annotate(n=models.Count("id"))
         return {(province_id, position_id): n for province_id, position_id, n in rows}
-
-
-# "simple" does no stemming: the same configuration suits the English translation and
-# the Dari or Pashto original alike.
-SEARCH_CONFIG = "simple"
-
-
-def statement_search_vector():
-    """The expression search filters on, and its GIN index is built on: keep them one."""
-    return SearchVector("text", "original_text", config=SEARCH_CONFIG)
 
 
 class Corrected(models.Model):
@@ -1197,9 +1217,18 @@ class Statement(Corrected, Translatable):
             "gone from every public page, feed and search at once; staff keep it."
         ),
     )
+    # What search matches: the normalised SEARCH_SOURCES, kept current by save() and the
+    # queryset's bulk writes (the importer's raw inserts set it too). Not history.
+    search_document = search.SearchDocumentField(
+        _("search document"), blank=True, default="", editable=False
+    )
 
     objects = StatementQuerySet.as_manager()
-    history = tracked()
+    history = tracked(excluded_fields=["search_document"])
+
+    # The fields a statement is found by (a dict such as ``translations`` is read
+    # through to its texts). Adding a source is one more name here.
+    SEARCH_SOURCES = ("text", "original_text", "translations")
 
     class Meta:
         ordering = ["debate", "order", "id"]
@@ -1222,10 +1251,17 @@ class Statement(Corrected, Translatable):
                 .get("last")
             )
             self.order = 0 if last is None else last + 1
+        self.search_document = self.build_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCH_SOURCES):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.debate.get_absolute_url()}#{self.anchor}"
+
+    def build_search_document(self):
+        return search.document(getattr(self, name) for name in self.SEARCH_SOURCES)
 
     CORRECTED_FIELDS = ("speaker", "position", "kind", "text", "original_text", "original_language")
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from record.pagination import CappedPaginator
 from reports.models import Report
 
 from . import attribution
@@ -19,6 +20,10 @@ from .models import Debate, Participant, Province, Statement, Topic
 DEBATES_PER_PAGE = 20
 STATEMENTS_PER_PAGE = 30
 LATEST_ON_HOME = 6
+# Search counts and pages through at most this many statements ("more than 1,000").
+SEARCH_RESULTS_CAP = 1000
+# Debates a search lists, newest first; the debate list filters by the same words.
+SEARCH_DEBATES = 10
 
 
 def paginate(request, queryset, per_page):
@@ -157,14 +162,17 @@ def search(request):
     debates = Debate.objects.none()
     if text:
         statements = Statement.objects.published().search(text).for_display().newest_debates_first()
-        debates = Debate.objects.published().matching(text).with_related().newest_first()[:10]
+        debates = (
+            Debate.objects.published().matching(text).with_related().newest_first()[:SEARCH_DEBATES]
+        )
+    paginator = CappedPaginator(statements, STATEMENTS_PER_PAGE, cap=SEARCH_RESULTS_CAP)
     return render(
         request,
         "debates/search.html",
         {
             "form": form,
             "query": text,
-            "page_obj": paginate(request, statements, STATEMENTS_PER_PAGE),
+            "page_obj": paginator.get_page(request.GET.get("page")),
             "debates": debates,
             "title": _("Search: %(query)s") % {"query": text} if text else _("Search"),
         },

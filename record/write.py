@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
+from debates import search
 from debates.history import actor_for
 from debates.models import (
     Consent,
@@ -308,6 +309,11 @@ class Writer:
     def _create_statements(self, statements):
         if not statements:
             return
+        # A raw insert: the search document is set here (bulk_update sets its own).
+        for columns in statements:
+            columns["search_document"] = search.document(
+                columns[name] for name in Statement.SEARCH_SOURCES
+            )
         self.history.created(Statement, insert_rows(Statement, statements))
         quoted = [s["key"] for s in statements if s["key"] in self.quoted]
         if quoted:

@@ -3,10 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
-
-from debates.models import Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -334,16 +331,6 @@ def test_the_page_layout_has_landmarks_a_skip_link_and_the_local_stylesheet(clie
     assert '<link rel="stylesheet" href="/static/css/site.css">' in text
     head = text.split("<body", 1)[0]
     assert 'href="http' not in head and 'src="http' not in head
-
-
-def test_search_on_postgresql_uses_the_full_text_index(make):
-    if connection.vendor != "postgresql":
-        pytest.skip("the GIN index exists on PostgreSQL only; SQLite searches without one")
-    make.statement(make.debate(), text="Peace talks.")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Statement.objects.search("peace").explain()
-    assert "statement_search_idx" in plan
 
 
 @pytest.mark.parametrize(

@@ -229,3 +229,15 @@ def test_erasing_a_withheld_name_erases_its_translations_too(withheld_with_dari_
     assert participant.translations == {"fa": {"role": "عضو شورای ولایتی"}}
     stored = participant.history.values_list("translations", flat=True)
     assert "زرغونه" not in str(list(stored))
+
+
+def test_a_dari_search_finds_a_statement_by_its_dari_translation(client, make):
+    debate = make.debate(slug="kunduz")
+    make.statement(
+        debate,
+        text="We want peace.",
+        translations={"fa": {"text": "ما صلح می‌خواهیم", "method": "machine"}},
+    )
+    found = client.get("/search/", {"q": "صلح"})
+    assert found.context["page_obj"].paginator.count == 1
+    assert client.get("/search/", {"q": "machine"}).context["page_obj"].paginator.count == 0

@@ -1,17 +1,20 @@
 """A GIN index for full-text search of statements, on PostgreSQL only.
 
-The index is built on ``statement_search_vector()``, the very expression that
-``StatementQuerySet.search()`` filters on, so PostgreSQL uses it. SQLite has no GIN
+The index was built on the very expression ``StatementQuerySet.search()`` filtered on,
+so PostgreSQL used it; migration 0012 replaces it with a stored, indexed vector. SQLite has no GIN
 indexes and searches without one, so the index lives here rather than in the model's
 Meta (which would apply it to every database).
 """
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from debates.models import statement_search_vector
-
 INDEX_NAME = "statement_search_idx"
+
+
+def statement_search_vector():
+    return SearchVector("text", "original_text", config="simple")
 
 
 def add_index(apps, schema_editor):
