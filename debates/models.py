@@ -14,13 +14,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import attribution, languages, search
 from .history import record_bulk, tracked
 from .languages import LocalizedText
+from .localize import format_day, format_month
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
 # Longest text staff may enter, in characters (admin and import alike): a statement is
@@ -83,11 +83,6 @@ class Translatable(models.Model):
         )
         if problems:
             raise ValidationError({"translations": problems})
-
-
-def format_day(day):
-    """A day as the public pages write it, e.g. 1 December 2015."""
-    return date_format(day, _("j F Y"))
 
 
 def slug_field(verbose_name=None, **kwargs):
@@ -975,7 +970,7 @@ class Debate(Translatable):
     @property
     def held_on_display(self):
         if self.held_on_precision == DatePrecision.MONTH:
-            return date_format(self.held_on, "YEAR_MONTH_FORMAT")
+            return format_month(self.held_on)
         return format_day(self.held_on)
 
     @property
