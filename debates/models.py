@@ -42,6 +42,11 @@ language_tag_validator = RegexValidator(
 )
 
 
+class TranslationMethod(models.TextChoices):
+    HUMAN = languages.HUMAN, _("by a person")
+    MACHINE = languages.MACHINE, _("by machine")
+
+
 class Translatable(models.Model):
     """Public text in Dari and Pashto beside the English, as the record format carries it.
 

@@ -211,6 +211,7 @@ class Writer:
                     "label": position["label"],
                     "stance": position["stance"],
                     "order": order,
+                    "translations": position["translations"],
                 }
                 row = existing.get(position["slug"])
                 if row is None:

@@ -1,12 +1,21 @@
 """Content in three languages: which text a Dari or Pashto reader gets, and what it says
 about itself (its language, whether it is a translation, how it was made)."""
 
+import io
+import json
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from debates.models import Debate, Participant, Position, Programme, Statement, Topic
+from record.errors import RecordError
+from record.exporter import export_record
+from record.importer import import_record
+from reports.models import FeaturedQuote, Report
 from tests.admin_forms import form_values
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +250,121 @@ def test_a_dari_search_finds_a_statement_by_its_dari_translation(client, make):
     found = client.get("/search/", {"q": "صلح"})
     assert found.context["page_obj"].paginator.count == 1
     assert client.get("/search/", {"q": "machine"}).context["page_obj"].paginator.count == 0
+
+
+# The record format ---------------------------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "demo" / "afghans-reject-russian-alliance.json"
+
+
+def exported():
+    out = io.StringIO()
+    export_record(out)
+    return out.getvalue()
+
+
+def minimal(**translations):
+    """A file with one topic and one debate of one statement, translated as given."""
+    return {
+        "format": "debate-record/1",
+        "topics": [
+            {
+                "slug": "water",
+                "title": "Water",
+                "positions": [{"slug": "share", "label": "Share it", "stance": "for"}],
+                **({"translations": translations["topic"]} if "topic" in translations else {}),
+            }
+        ],
+        "debates": [
+            {
+                "slug": "herat-water",
+                "title": "Water in Herat",
+                "province": "AF-HER",
+                "held_on": "2016-03-01",
+                "topic": "water",
+                "statements": [
+                    {
+                        "kind": "quote",
+                        "text": "Share the water.",
+                        **(
+                            {"translations": translations["statement"]}
+                            if "statement" in translations
+                            else {}
+                        ),
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_the_demo_brings_dari_and_pashto_for_its_topic_and_dari_for_its_statements():
+    import_record(DEMO.read_bytes())
+    topic = Topic.objects.get()
+    assert topic.translation("title", "fa") and topic.translation("title", "ps")
+    statements = Statement.objects.all()
+    assert all(s.translations["fa"]["method"] == "machine" for s in statements)
+    assert not any(s.translations["fa"].get("reviewed") for s in statements)
+
+
+def test_export_writes_dari_before_pashto_and_keys_in_the_formats_order():
+    data = minimal(
+        topic={"ps": {"question": "پوښتنه", "title": "اوبه"}, "fa": {"title": "آب"}},
+        statement={"fa": {"reviewed": True, "method": "machine", "text": "آب را تقسیم کنید."}},
+    )
+    import_record(json.dumps(data))
+    record = json.loads(exported())
+    assert list(record["topics"][0]["translations"]) == ["fa", "ps"]
+    assert list(record["topics"][0]["translations"]["ps"]) == ["title", "question"]
+    statement = record["debates"][0]["statements"][0]["translations"]["fa"]
+    assert statement == {"text": "آب را تقسیم کنید.", "method": "machine", "reviewed": True}
+    assert list(statement) == ["text", "method", "reviewed"]
+
+
+def test_translations_round_trip_byte_for_byte():
+    import_record(DEMO.read_bytes())
+    first = exported()
+    for model in [FeaturedQuote, Report, Statement, Debate, Position, Topic, Participant]:
+        model.objects.all().delete()
+    Programme.objects.all().delete()
+    import_record(first.encode())
+    assert exported() == first
+    # Written as UTF-8 text that people can read, not \u escapes.
+    assert "روسیه" in first
+
+
+def test_a_human_unreviewed_translation_is_written_with_its_text_only():
+    data = minimal(statement={"ps": {"text": "اوبه ووېشئ.", "method": "human", "reviewed": False}})
+    import_record(json.dumps(data))
+    statement = json.loads(exported())["debates"][0]["statements"][0]
+    assert statement["translations"] == {"ps": {"text": "اوبه ووېشئ."}}
+
+
+def test_importing_the_same_translations_again_changes_nothing():
+    data = minimal(topic={"fa": {"title": "آب"}}, statement={"fa": {"text": "آب"}})
+    import_record(json.dumps(data))
+    summary = import_record(json.dumps(data))
+    assert not any(summary.updated.values()) and not any(summary.created.values())
+
+
+@pytest.mark.parametrize(
+    ("translations", "error"),
+    [
+        ({"topic": {"de": {"title": "Wasser"}}}, "topics[0].translations.de: unknown language"),
+        ({"topic": {"fa": {"headline": "آب"}}}, "topics[0].translations.fa.headline: unknown key"),
+        ({"topic": {"fa": "آب"}}, "topics[0].translations.fa: expected an object"),
+        (
+            {"statement": {"fa": {"text": "آب", "method": "guess"}}},
+            "debates[0].statements[0].translations.fa.method: must be one of",
+        ),
+        (
+            {"statement": {"ps": {"text": "اوبه", "reviewed": "yes"}}},
+            "debates[0].statements[0].translations.ps.reviewed: expected true or false",
+        ),
+    ],
+)
+def test_a_wrong_translation_is_an_error_with_its_place(translations, error):
+    with pytest.raises(RecordError) as raised:
+        import_record(json.dumps(minimal(**translations)))
+    assert any(message.startswith(error) for message in raised.value.errors), raised.value.errors
+    assert not Topic.objects.exists()
