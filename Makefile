@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test lint format migrate demo check install clean superuser bench loadtest \
-	screenshots backup restore
+	screenshots backup restore scale
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make format ruff format and ruff check --fix"
 	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
 	@echo "make loadtest  CLIENTS=64 clients on the public pages under gunicorn for DURATION=30 s"
+	@echo "make scale  import STATEMENTS=100000 realistic statements, time every page (docs/scale.md)"
 	@echo "make backup a timestamped backup of the database into BACKUP_DIR (backups/)"
 	@echo "make restore FILE=...  load a backup into an empty database"
 
@@ -80,6 +81,12 @@ CLIENTS ?= 64
 DURATION ?= 30
 loadtest: install
 	$(BIN)/python bench/load.py --clients $(CLIENTS) --seconds $(DURATION)
+
+# Every page's median and 95th percentile against a hello-world view, and the import's speed
+# and memory, with STATEMENTS statements of realistic data (bench/scale.py, docs/scale.md).
+# On PostgreSQL it uses a database of its own beside DATABASE_URL's, never that one.
+scale: install
+	$(BIN)/python bench/scale.py --statements $(STATEMENTS)
 
 # Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
 screenshots: demo

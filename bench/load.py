@@ -275,30 +275,40 @@ def report(summary, notes):
 
 
 class Client:
-    """One connection, kept alive when the server allows it, reopened after a failure."""
+    """One connection, kept alive when the server allows it, reopened after a failure.
 
-    def __init__(self, port, timeout):
+    ``headers`` go with every request (bench/scale.py sends the admin's session cookie).
+    """
+
+    def __init__(self, port, timeout, headers=None):
         self.port = port
         self.timeout = timeout
+        self.headers = headers or {}
         self.connection = None
 
     def get(self, path, page=None):
         """(status, body); raises OSError or http.client.HTTPException on failure."""
+        status, _, body = self.request("GET", path, page=page)
+        return status, body
+
+    def request(self, method, path, body=None, headers=None, page=None):
+        """(status, response headers as a list of pairs, body)."""
         if self.connection is None:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, self.timeout)
-        headers = {"Host": "127.0.0.1", "Accept-Encoding": "identity"}
+        sent = {"Host": "127.0.0.1", "Accept-Encoding": "identity", **self.headers}
+        sent.update(headers or {})
         if page:
-            headers[PAGE_HEADER] = page
+            sent[PAGE_HEADER] = page
         try:
-            self.connection.request("GET", path, headers=headers)
+            self.connection.request(method, path, body=body, headers=sent)
             response = self.connection.getresponse()
-            body = response.read()
+            content = response.read()
         except (OSError, http.client.HTTPException):
             self.close()
             raise
         if response.will_close:
             self.close()
-        return response.status, body
+        return response.status, response.getheaders(), content
 
     def close(self):
         if self.connection is not None:

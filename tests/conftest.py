@@ -1,4 +1,7 @@
+from urllib.parse import quote
+
 import pytest
+from django.db import connection
 
 from tests import factories
 
@@ -26,6 +29,19 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-12345!")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def bench_database(request):
+    """The PostgreSQL test database when the suite runs on PostgreSQL, else none (the
+    benchmark then makes its own SQLite file)."""
+    if connection.vendor != "postgresql":
+        return None
+    request.getfixturevalue("transactional_db")
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    user = quote(db["USER"], safe="")
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -5,11 +5,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from bench import load
 
@@ -156,19 +154,6 @@ def test_the_load_is_bounded(option, capsys):
     with pytest.raises(SystemExit):
         load.arguments([option])
     assert "must be from" in capsys.readouterr().err
-
-
-@pytest.fixture
-def bench_database(request):
-    """The PostgreSQL test database when the suite runs on PostgreSQL, else none (the
-    benchmark then makes its own SQLite file)."""
-    if connection.vendor != "postgresql":
-        return None
-    request.getfixturevalue("transactional_db")
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    user = quote(db["USER"], safe="")
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.mark.slow
