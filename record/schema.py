@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
+from debates.languages import TRANSLATION_LANGUAGES, canonical_translations
 from debates.models import (
     SLUG_PATTERN,
     Attribution,
@@ -36,7 +37,6 @@ from debates.models import (
     TranslationMethod,
     slug_validator,
 )
-from debates.languages import TRANSLATION_LANGUAGES, canonical_translations
 from reports.models import Report
 
 FORMAT = "debate-record/1"
@@ -58,7 +58,15 @@ TRANSLATIONS = "translations"  # {"fa": {...}, "ps": {...}}, each object of ``sc
 PROGRAMME_FIELDS = ["name", "description", "started_on", "ended_on", "translations"]
 TOPIC_FIELDS = ["title", "question", "description", "translations"]
 POSITION_FIELDS = ["topic_id", "label", "stance", "order", "translations"]
-PARTICIPANT_FIELDS = ["name", "role", "organisation", "province_id", "gender", "attribution", "translations"]
+PARTICIPANT_FIELDS = [
+    "name",
+    "role",
+    "organisation",
+    "province_id",
+    "gender",
+    "attribution",
+    "translations",
+]
 DEBATE_FIELDS = [
     "title",
     "province_id",
@@ -160,7 +168,6 @@ class Schema:
 STATUS = Key(
     "status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status, field="status"
 )
-
 
 
 def translations_key(model, *extra):
