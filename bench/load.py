@@ -88,9 +88,23 @@ def discover_pages(fetch):
     status, body = fetch("/sitemap.xml")
     if status != 200:
         raise BenchError(f"/sitemap.xml answered {status}")
+    locations = []
+    root = ET.fromstring(body)
+    if root.tag == f"{SITEMAP_NS}sitemapindex":
+        # An index: the first file of each section lists its first pages.
+        for loc in root.iter(f"{SITEMAP_NS}loc"):
+            section = urlsplit(loc.text.strip())
+            if section.query:
+                continue
+            status, body = fetch(section.path)
+            if status != 200:
+                raise BenchError(f"{section.path} answered {status}")
+            locations += [loc.text for loc in ET.fromstring(body).iter(f"{SITEMAP_NS}loc")]
+    else:
+        locations = [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")]
     found = {}
-    for loc in ET.fromstring(body).iter(f"{SITEMAP_NS}loc"):
-        parts = urlsplit(loc.text.strip()).path.strip("/").split("/")
+    for location in locations:
+        parts = urlsplit(location.strip()).path.strip("/").split("/")
         for name, prefix in DETAIL_PAGES.items():
             if len(parts) == 2 and parts[0] == prefix and name not in found:
                 found[name] = f"/{prefix}/{parts[1]}/"

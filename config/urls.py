@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -10,6 +10,9 @@ from debates.sitemaps import (
     ProvinceSitemap,
     SpeakerSitemap,
     TopicSitemap,
+)
+from debates.sitemaps import (
+    section as sitemap_section,
 )
 from reports.sitemaps import ReportSitemap
 
@@ -30,7 +33,19 @@ urlpatterns = [
     # Two-factor pages under the admin's prefix, before the admin's catch-all.
     path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of the sections' files, each paginated (?p=2): see debates/sitemaps.py.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_section,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

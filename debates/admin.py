@@ -6,11 +6,14 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db import connections
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
+from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -45,6 +48,50 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     object_history_template = "admin/history.html"
     object_history_list_template = "admin/history_list.html"
+
+
+class CappedPaginator(Paginator):
+    """A paginator that never counts a million rows.
+
+    It counts at most ``CAP`` rows (a query that stops there); a list with more shows
+    PostgreSQL's estimate of the table's size when unfiltered, else ``CAP``: pages past
+    it are out of reach, so a search must be narrowed.
+    """
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        counted = queryset.order_by()[: self.CAP + 1].count()
+        if counted <= self.CAP:
+            return counted
+        return max(self.CAP, _estimated_rows(queryset) or 0)
+
+
+def _estimated_rows(queryset):
+    """The planner's row count of an unfiltered queryset's table (PostgreSQL), or None."""
+    connection = connections[queryset.db]
+    if queryset.query.where or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def search_words(search_term):
+    """The words of an admin search, as Django's own search splits them ("a phrase")."""
+    words = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit:
+            words.append(bit)
+    return words
 
 
 class AnonymiseForm(forms.Form):
@@ -700,12 +747,45 @@ class StatementFormSet(forms.BaseInlineFormSet):
 
 
 class StatementInline(ParticipantLabels, admin.TabularInline):
+    """A debate's statements, edited a page of ``PAGE_SIZE`` at a time.
+
+    A debate of hundreds of statements would otherwise be a page of megabytes that takes
+    seconds to build. The page (``?statements-page=``) is in the form's address, so saving
+    binds exactly the statements shown: those of other pages are neither changed,
+    reordered nor deleted, and a statement added goes last.
+    """
+
     model = Statement
     form = StatementInlineForm
     formset = StatementFormSet
+    template = "admin/debates/debate/statement_inline.html"
     extra = 1
     autocomplete_fields = ["speaker"]
     ordering = ["order", "id"]
+    PAGE_SIZE = 50
+    PAGE_PARAM = "statements-page"
+
+    def statement_page(self, request):
+        """The page of the debate's statements shown, or None on the add page."""
+        debate_id = request.resolver_match.kwargs.get("object_id")
+        if debate_id is None:
+            return None
+        pages = getattr(request, "_statement_pages", None)
+        if pages is None:
+            pages = request._statement_pages = {}
+        if debate_id not in pages:
+            statements = Statement.objects.filter(debate_id=unquote(debate_id))
+            paginator = Paginator(statements.order_by("order", "id").values("pk"), self.PAGE_SIZE)
+            pages[debate_id] = paginator.get_page(request.GET.get(self.PAGE_PARAM))
+        return pages[debate_id]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        page = self.statement_page(request)
+        if page is None:
+            return queryset
+        # The page's ids as a subquery (ORDER BY ... LIMIT): no query of its own.
+        return queryset.filter(pk__in=page.object_list)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "speaker":
@@ -715,6 +795,8 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.user = request.user
+        formset.statement_page = self.statement_page(request) if obj is not None else None
+        formset.page_param = self.PAGE_PARAM
         position = formset.form.base_fields["position"]
         position.queryset = position.queryset.select_related("topic")
         # Offer only the debate's own positions; on save, validation names a wrong one.
@@ -723,11 +805,10 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
         # Load the choices and the speakers' labels once, not once per statement row.
         position.choices = list(position.choices)
         if obj is not None:
-            speakers = (
-                Participant.objects.filter(statements__debate=obj)
-                .select_related("province")
-                .distinct()
-            )
+            # Only those of the page shown.
+            speakers = Participant.objects.filter(
+                pk__in=self.get_queryset(request).values("speaker_id")
+            ).select_related("province")
             formset.form.base_fields["speaker"].widget.widget.labels = {
                 str(speaker.pk): attribution.staff_label(speaker, request.user)
                 for speaker in speakers
@@ -800,8 +881,23 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        # Staff count every statement, withheld ones too.
-        return super().get_queryset(request).with_statement_count(Statement.objects.all())
+        # Staff count every statement, withheld ones too. A debate is labelled with its
+        # province (autocomplete, the statement list).
+        return (
+            super()
+            .get_queryset(request)
+            .with_statement_count(Statement.objects.all())
+            .select_related("province")
+        )
+
+    def response_change(self, request, obj):
+        # "Save and continue editing" stays on the page of statements being edited.
+        response = super().response_change(request, obj)
+        page = request.GET.get(StatementInline.PAGE_PARAM)
+        if "_continue" in request.POST and page and response.status_code == 302:
+            separator = "&" if "?" in response["Location"] else "?"
+            response["Location"] += separator + urlencode({StatementInline.PAGE_PARAM: page})
+        return response
 
     def participants_of(self, queryset):
         return Participant.objects.of_debates(queryset.values("pk"))
@@ -922,6 +1018,10 @@ class PositionAdmin(HistoryAdmin):
     search_fields = ["label", "slug", "topic__title"]
     list_select_related = ["topic"]
 
+    def get_queryset(self, request):
+        # A position is labelled with its topic's title, in autocomplete too.
+        return super().get_queryset(request).select_related("topic")
+
 
 class StatementFormBase(forms.ModelForm):
     # The signed-in user, set per request by StatementAdmin.get_form.
@@ -954,14 +1054,18 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
     form = StatementForm
 
     list_display = ["short_text", "debate", "speaker", "position", "kind", "key", "withheld"]
-    list_filter = [
-        "kind",
-        "withheld",
-        "debate__status",
-        ("debate__province", admin.RelatedOnlyFieldListFilter),
-    ]
+    # Every province, not only those of statements: that would read every statement.
+    list_filter = ["kind", "withheld", "debate__status", "debate__province"]
+    # See get_search_results: words are looked for in the text (trigram indexes on
+    # PostgreSQL), the key, the speaker's name and the debate's title.
     search_fields = ["text", "original_text", "key", "speaker__name", "debate__title"]
     list_select_related = ["debate__province", "speaker__province", "position__topic"]
+    # Newest first, by the primary key: a million statements are never sorted, and no
+    # column sorts by another table's (the debate's date, the speaker's name).
+    ordering = ["-id"]
+    sortable_by = []
+    paginator = CappedPaginator
+    show_full_result_count = False
     autocomplete_fields = ["debate", "speaker"]
     fieldsets = [
         (
@@ -1014,9 +1118,8 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
     def get_list_display(self, request):
         # The speaker column is made for this request's user (see ParticipantAdmin).
         user = request.user
-        by_name = "speaker__name" if attribution.may_see_withheld_names(user) else None
 
-        @admin.display(description=_("speaker"), ordering=by_name)
+        @admin.display(description=_("speaker"))
         def speaker(obj):
             return attribution.staff_label(obj.speaker, user)
 
@@ -1032,12 +1135,32 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
         return [name for name in fields if name != "speaker__name"]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """Statements with every word in a field of ``get_search_fields()``.
+
+        Django's search would OR conditions on joined tables (speaker, debate), which no
+        index serves: the matching speakers and debates are found first, by id, so each
+        word is a condition on the statement's own columns and indexes.
+        """
+        fields = self.get_search_fields(request)
+        own = [name for name in fields if "__" not in name]
+        for word in search_words(search_term):
+            matches = Q()
+            for name in own:
+                matches |= Q(**{f"{name}__icontains": word})
+            if "speaker__name" in fields:
+                speakers = Participant.objects.filter(name__icontains=word).values_list(
+                    "pk", flat=True
+                )
+                matches |= Q(speaker_id__in=list(speakers))
+            if "debate__title" in fields:
+                debates = Debate.objects.filter(title__icontains=word).values_list("pk", flat=True)
+                matches |= Q(debate_id__in=list(debates))
+            queryset = queryset.filter(matches)
         # A report's featured-quote autocomplete offers only its debates' statements.
         report_id = request.GET.get("report", "")
         if request.GET.get("model_name") == "featuredquote":
             queryset = queryset.filter(debate__reports__pk=report_id if report_id.isdigit() else 0)
-        return queryset, may_have_duplicates
+        return queryset, False
 
     @admin.display(description=_("text"))
     def short_text(self, obj):

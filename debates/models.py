@@ -12,6 +12,8 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import connections, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -185,6 +187,13 @@ class HasDebatesQuerySet(models.QuerySet):
         lookups = {f"debates__{name}": value for name, value in debate_lookups.items()}
         return self.filter(debates__status=Status.PUBLISHED, **lookups).annotate(
             debate_count=models.Count("debates", distinct=True)
+        )
+
+    def having_published_debates(self):
+        """Those with a published debate, without counting them (the sitemap's list)."""
+        link = self.model._meta.get_field("debates").field.name
+        return self.filter(
+            models.Exists(Debate.objects.published().filter(**{link: models.OuterRef("pk")}))
         )
 
 
@@ -401,10 +410,12 @@ class ParticipantQuerySet(models.QuerySet):
 
     def published(self):
         """Participants with a published statement, or who moderated a published debate."""
+        # EXISTS stops at the first such statement; a join would read all of them, then
+        # DISTINCT would drop the repeats.
         return self.filter(
-            Q(statements__in=Statement.objects.published())
-            | Q(moderated_debates__status=Status.PUBLISHED)
-        ).distinct()
+            models.Exists(Statement.objects.published().filter(speaker=models.OuterRef("pk")))
+            | models.Exists(Debate.objects.published().filter(moderator=models.OuterRef("pk")))
+        )
 
     def with_public_page(self):
         """Named participants who spoke at, or moderated, a published debate."""
@@ -464,6 +475,7 @@ class ParticipantQuerySet(models.QuerySet):
             participant.attribution = Attribution.ANONYMOUS
         Participant.objects.bulk_update(changing, ["attribution"], batch_size=1000)
         record_bulk(Participant, changing, update=True, user=user, reason=reason)
+        Debate.objects.of_participants([participant.pk for participant in changing]).touch()
         return len(changing)
 
 
@@ -760,6 +772,19 @@ class DebateQuerySet(models.QuerySet):
     def in_published_reports(self):
         """Debates a published report is based on."""
         return self.filter(reports__status=Status.PUBLISHED).distinct()
+
+    def of_participants(self, participants):
+        """Debates ``participants`` (Participants, or their pks) spoke at or moderated."""
+        spoken_at = Statement.objects.filter(speaker__in=participants).values("debate_id")
+        return self.filter(Q(pk__in=spoken_at) | Q(moderator__in=participants))
+
+    def touch(self):
+        """Mark their public pages changed now (``updated_at``, the sitemap's lastmod).
+
+        For changes a debate's own save does not make: its statements, its speakers, a
+        bulk update. Not a version in the history: nothing of the debate itself changed.
+        """
+        return self.update(updated_at=timezone.now())
 
     def in_province(self, province):
         return self.filter(province=province)
@@ -1351,6 +1376,35 @@ class Statement(Corrected, Translatable):
         """The text a reader in ``language`` (default: the page's) gets: the words as
         spoken, a translation or the English, and where it came from."""
         return languages.statement_text(self, language)
+
+
+# A debate's page shows its statements and how its speakers are named: changing one
+# changes the page, so the debate's updated_at (the sitemap's lastmod) moves too.
+
+
+@receiver(post_save, sender=Statement)
+@receiver(post_delete, sender=Statement)
+def _statement_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, (Debate, DebateQuerySet)):
+        # Deleted with its debate: nothing left to mark.
+        return
+    Debate.objects.filter(pk=instance.debate_id).touch()
+
+
+# What the public sees of a participant: a change of anything else leaves pages as they are.
+PUBLIC_PARTICIPANT_FIELDS = ("name", "slug", "role", "province", "attribution")
+
+
+@receiver(post_save, sender=Participant)
+def _participant_changed(sender, instance, created, update_fields=None, **kwargs):
+    if created:
+        return
+    if update_fields is not None and not set(update_fields) & {
+        *PUBLIC_PARTICIPANT_FIELDS,
+        "province_id",
+    }:
+        return
+    Debate.objects.of_participants([instance.pk]).touch()
 
 
 def _cached(instance, field_name):

@@ -102,6 +102,10 @@ class Writer:
         self.updated = {}
         # Tables written, for ANALYZE.
         self.tables = set()
+        # Debates whose public page changes without a change of their own row: their
+        # statements or speakers changed (see touch_debates).
+        self.touched_debates = set()
+        self.updated_participants = []
 
     def run(self):
         plan = self.plan
@@ -120,7 +124,21 @@ class Writer:
             self.tables.add(Position)
         self._upsert("reports", Report, schema.REPORT, self._report, stamp=True)
         self._write_report_links()
+        self._touch_debates()
         return self.summary
+
+    def _touch_debates(self):
+        """Date the change of debates whose statements or speakers the import changed.
+
+        Their ``updated_at`` is the sitemap's lastmod; debates whose own fields changed
+        were dated when written.
+        """
+        ids = sorted(self.touched_debates)
+        for start in range(0, len(ids), CHUNK):
+            Debate.objects.filter(id__in=ids[start : start + CHUNK]).touch()
+        people = self.updated_participants
+        for start in range(0, len(people), CHUNK):
+            Debate.objects.of_participants(people[start : start + CHUNK]).touch()
 
     # Objects kept in the plan ----------------------------------------------------
 
@@ -156,6 +174,8 @@ class Writer:
         self.summary.created[kind] += len(to_create)
         self.summary.updated[kind] += len(to_update)
         self.updated[kind] = {obj.slug for obj in to_update}
+        if model is Participant:
+            self.updated_participants = [obj.pk for obj in to_update]
 
     def _write_consents(self):
         """Add each consent the file gives that its participant does not have yet."""
@@ -259,6 +279,12 @@ class Writer:
 
     def _delete_stale_statements(self):
         stale = list(self.plan.stale_statements)
+        for start in range(0, len(stale), CHUNK):
+            self.touched_debates.update(
+                Statement.objects.filter(id__in=stale[start : start + CHUNK])
+                .values_list("debate_id", flat=True)
+                .distinct()
+            )
         self._delete(Statement, stale)
         if stale:
             self.tables.add(Statement)
@@ -283,6 +309,8 @@ class Writer:
                 continue
             debate_id = plan.id_of("debates", debate.slug)
             topic_id = plan.id_of("topics", debate.values["topic"])
+            if debate.row is not None:
+                self.touched_debates.add(debate_id)
             for number, statement in enumerate(statements):
                 existing_id = debate.statement_ids[number]
                 if existing_id and number not in debate.changed_statements:

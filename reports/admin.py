@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from debates.admin import HistoryAdmin, changes_of, sentence
 from debates.history import update_with_history
-from debates.models import DELETE, Statement, Status
+from debates.models import DELETE, Debate, Statement, Status
 from debates.translation_admin import translated_form, translation_fieldsets
 
 from .models import FeaturedQuote, Report, featured_quote_problem
@@ -115,6 +115,12 @@ class ReportAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=Count("quotes"))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "debates":
+            # The chosen debates are labelled with their province: one query, not one each.
+            kwargs["queryset"] = Debate.objects.select_related("province")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
         # Quotes are picked from the report's debates, so the debates come first.

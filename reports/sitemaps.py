@@ -1,13 +1,11 @@
-from django.contrib.sitemaps import Sitemap
+from debates.sitemaps import LastModifiedSitemap
 
 from .models import Report
 
 
-class ReportSitemap(Sitemap):
+class ReportSitemap(LastModifiedSitemap):
     changefreq = "monthly"
+    url_name = "reports:report_detail"
 
     def items(self):
-        return Report.objects.published().newest_first()
-
-    def lastmod(self, report):
-        return report.updated_at
+        return Report.objects.published().newest_first().only("slug", "updated_at")

@@ -106,3 +106,14 @@ def _urls_in(text, content_type, base, words):
             continue
         urls.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return urls
+
+
+def sitemap_paths(client, index="/sitemap.xml"):
+    """The paths every file of the sitemap ``index`` lists, file by file."""
+    paths = []
+    for section in XML_LOCATIONS.findall(client.get(index).content.decode()):
+        section = urlsplit(section)
+        response = client.get(section.path + (f"?{section.query}" if section.query else ""))
+        assert response.status_code == 200, section
+        paths += [urlsplit(loc).path for loc in XML_LOCATIONS.findall(response.content.decode())]
+    return paths

@@ -126,6 +126,11 @@ def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive
         "/feeds/debates/",
         "/feeds/reports/",
         "/sitemap.xml",
+        "/sitemap-debates.xml",
+        "/sitemap-reports.xml",
+        "/sitemap-topics.xml",
+        "/sitemap-provinces.xml",
+        "/sitemap-speakers.xml",
         "/debates/?page=2",
         "/debates/?province=kunduz",
     ]:

@@ -48,7 +48,13 @@ PAGES = {
     "/reports/report-0/": 4,
     "/feeds/debates/": 1,
     "/feeds/reports/": 2,
-    "/sitemap.xml": 10,
+    # The index: each section's count, and the newest change of debates and reports.
+    "/sitemap.xml": 7,
+    "/sitemap-debates.xml": 2,
+    "/sitemap-reports.xml": 2,
+    "/sitemap-topics.xml": 2,
+    "/sitemap-provinces.xml": 2,
+    "/sitemap-speakers.xml": 2,
 }
 
 

@@ -1,4 +1,4 @@
-"""Reports on the public site: list, page, feeds, sitemap, robots and link previews."""
+"""Reports on the public site: list, page, feeds, robots and link previews."""
 
 import datetime
 import xml.etree.ElementTree as ET
@@ -10,7 +10,6 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
@@ -135,30 +134,6 @@ def test_the_debates_feed_lists_published_debates_only(client, make):
     feed = ET.fromstring(client.get("/feeds/debates/").content)
     titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
     assert titles == ["Open debate (Kunduz, 1 December 2015)"]
-
-
-def test_the_sitemap_lists_published_pages_only(client, make):
-    debate = make.debate(slug="open-debate")
-    make.debate(slug="hidden-debate", status="draft")
-    named = make.participant(slug="named-speaker")
-    withheld = make.participant(slug="withheld-speaker", attribution="role")
-    make.statement(debate, speaker=named)
-    make.statement(debate, speaker=withheld)
-    make.report(debates=[debate], slug="open-report")
-    make.report(slug="hidden-report", status="draft")
-
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
-    paths = {loc.text.removeprefix("http://testserver") for loc in sitemap.iter(f"{SITEMAP}loc")}
-
-    assert {
-        "/",
-        "/debates/open-debate/",
-        "/reports/open-report/",
-        "/speakers/named-speaker/",
-        "/provinces/kunduz/",
-        debate.topic.get_absolute_url(),
-    } <= paths
-    assert not any("hidden" in path or "withheld" in path for path in paths)
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_robots_out_of_the_admin(client):
