@@ -118,21 +118,40 @@ def synthetic_record(statements, per_debate, speakers):
     return record
 
 
+def server_cpu():
+    """CPU seconds of this connection's PostgreSQL server process, if it runs here."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime, in clock ticks.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(label, function, statements, trace):
     if trace:
         tracemalloc.start()
+    server = server_cpu()
     start, cpu = time.perf_counter(), time.process_time()
     result = function()
     seconds = time.perf_counter() - start
     # CPU time too: on a shared machine, wall time includes waiting for a core.
     cpu = time.process_time() - cpu
+    if server is not None:
+        server = server_cpu() - server
     memory = f"peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     if trace:
         memory += f", tracemalloc peak {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MiB"
         tracemalloc.stop()
+    server = "" if server is None else f", {server:.2f} s of the database server's"
     print(
         f"{label:<10} {seconds:8.2f} s  {statements / seconds:10,.0f} statements/s  "
-        f"(CPU {cpu:.2f} s of this process)  {memory}",
+        f"(CPU {cpu:.2f} s of this process{server})  {memory}",
         flush=True,
     )
     return result

@@ -41,12 +41,21 @@ _TABLE = str.maketrans({**_LETTERS, **_DIGITS}) | _IGNORED
 _SEPARATORS = re.compile(r"[^\w\u0300-\u036f]+")
 
 
+# ASCII text: its words are its runs of letters and digits (see normalise).
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
 def normalise(text):
     """Lowercase words separated by single spaces, spelling variants made one.
 
     Used for the stored document and for every query, on every database.
     """
-    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_TABLE)
+    text = text or ""
+    if text.isascii():
+        # The same words (NFKC and the table leave ASCII as it is), four times faster:
+        # an import of a million statements makes a million documents.
+        return " ".join(text.lower().translate(_ASCII_SEPARATORS).split())
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
     return " ".join(_SEPARATORS.sub(" ", text).replace("_", " ").split())
 
 

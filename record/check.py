@@ -81,18 +81,17 @@ def rows_multi(queryset, field_name, values, fields):
         yield from queryset.filter(**{f"{field_name}__in": chunk}).order_by().values(*fields)
 
 
+_STATEMENT_COLUMNS = [(key.field, key.name) for key in schema.STATEMENT.keys if key.field]
+
+
 def statement_columns(plan, values, debate_id, topic_id, order):
     """The Statement columns of checked statement ``values``; ids may be NEW."""
     position = values["position"]
-    columns = {
-        key.field: values[key.name] for key in schema.STATEMENT.keys if key.field is not None
-    }
-    columns.update(
-        debate_id=debate_id,
-        order=order,
-        speaker_id=plan.id_of("participants", values["speaker"]),
-        position_id=None if position is None else plan.position_id(topic_id, position),
-    )
+    columns = {field: values[name] for field, name in _STATEMENT_COLUMNS}
+    columns["debate_id"] = debate_id
+    columns["order"] = order
+    columns["speaker_id"] = plan.id_of("participants", values["speaker"])
+    columns["position_id"] = None if position is None else plan.position_id(topic_id, position)
     return columns
 
 
@@ -223,6 +222,7 @@ class Checker:
         self.file_quoted = {}
         self.file_keys = {}  # statement key -> its place, for duplicates (see _match)
         self.unchecked_debates = set()
+        self.featured_ids = None  # read when a change to a statement needs them
 
     def _fetch(self, kind, slugs):
         """Read the rows of ``kind`` named by ``slugs`` not read before."""
@@ -355,16 +355,18 @@ class Checker:
     def _check_batch(self, batch):
         plan = self.plan
         refs = defaultdict(set)
-        keys = set()
-        for _index, values in batch:
+        keys = {}  # key -> the index of the debate listing it (None: more than one)
+        for index, values in batch:
             refs["programmes"].add(values.get("programme"))
             refs["topics"].add(values.get("topic"))
             refs["participants"].add(values.get("moderator"))
             refs["debates"].add(values.get("slug"))
+            speakers = refs["participants"]
             for statement in values.get("statements") or ():
                 if statement:
-                    refs["participants"].add(statement.get("speaker"))
-                    keys.add(statement.get("key"))
+                    speakers.add(statement.get("speaker"))
+                    key = statement.get("key")
+                    keys[key] = index if key not in keys else None
         for kind, slugs in refs.items():
             self._fetch(kind, slugs)
         self._fetch_positions(
@@ -385,17 +387,8 @@ class Checker:
             existing_statements[row["debate_id"]].append(row)
         for statements in existing_statements.values():
             statements.sort(key=lambda row: (row["order"], row["id"]))
-        # Statements a published report features: changing them needs more permission.
-        self.featured_ids = {
-            row["id"]
-            for row in rows_multi(
-                Statement.objects.featured_in_published_reports(),
-                "debate_id",
-                existing_ids,
-                ["id"],
-            )
-        }
-        db_keys = rows(Statement.objects, "key", keys, _KEY_ROW)
+        elsewhere = self._keys_elsewhere(keys, existing_statements, batch)
+        db_keys = rows(Statement.objects, "key", elsewhere, _KEY_ROW)
         for index, values in batch:
             debate = self._claim("debates", plan.debates, index, values, DebatePlan)
             if debate is not None:
@@ -403,6 +396,22 @@ class Checker:
             self._check_debate(index, values, debate, existing_statements, db_keys)
             # The statements themselves are read again from the file when written.
             values.pop("statements", None)
+
+    def _keys_elsewhere(self, keys, existing_statements, batch):
+        """The ``keys`` of the batch that are not its debates' own in the database.
+
+        A key listed once in the batch, by the debate whose statement has it, is matched
+        among that debate's statements (``_match``): only the others are looked up.
+        """
+        existing = self.plan.existing["debates"]
+        for index, values in batch:
+            slug = values.get("slug")
+            if slug not in existing or self.debate_slugs.get(slug) != index:
+                continue
+            for row in existing_statements.get(existing[slug]["id"], ()):
+                if keys.get(row["key"], -1) == index:
+                    del keys[row["key"]]
+        return keys
 
     def _check_debate(self, index, values, debate, existing_statements, db_keys):
         path = f"debates[{index}]"
@@ -442,23 +451,35 @@ class Checker:
         by_key = {r["key"]: r for r in existing if r["key"]}
         # The exporter names a featured statement without a key by its id: the file's key
         # then matches that statement, which takes the key.
-        file_keys = {s.get("key") for s in statements if s}
-        for r in existing:
-            if not r["key"] and synthetic_key(r["id"]) in file_keys:
-                by_key[synthetic_key(r["id"])] = r
+        synthetic = {s["key"] for s in statements if s and _SYNTHETIC in (s.get("key") or "")}
+        if synthetic:
+            for r in existing:
+                if not r["key"] and synthetic_key(r["id"]) in synthetic:
+                    by_key[synthetic_key(r["id"])] = r
         claimed = {r["id"] for r in by_key.values()}
         keyless = iter([r for r in existing if r["id"] not in claimed])
         debate_id = NEW if row is None else row["id"]
         topic_id = plan.id_of("topics", topic)
         ids = array("q")
+        participants = plan.participants
+        existing_participants = plan.existing["participants"]
+        published = row is not None and row["status"] == Status.PUBLISHED
         for number, statement in enumerate(statements):
-            where = f"{path}.statements[{number}]"
             if not statement:
                 ids.append(0)
                 continue
-            self._check_reference(statement, "speaker", "participants", where)
+            where = _Place(path, number)
+            speaker = statement.get("speaker")
+            if (
+                speaker is not None
+                and speaker not in participants
+                and speaker not in existing_participants
+            ):
+                self.error(f"{where}.speaker", MISSING["participants"]() % {"slug": speaker})
             position = statement.get("position")
-            if position is not None:
+            if position is not None and (
+                topic is None or (positions is not None and position not in positions)
+            ):
                 if topic is None:
                     self.error(
                         f"{where}.position",
@@ -476,7 +497,9 @@ class Checker:
                     f"{where}.original_language", _("Give the language of the original text.")
                 )
             key = statement.get("key")
-            match = self._match(key, (index, number), values, statement, by_key, keyless, db_keys)
+            match = self._match(
+                key, (index, number), where, values, statement, by_key, keyless, db_keys
+            )
             ids.append(0 if match is None else match["id"])
             if key in self.quoted_keys and match is not None:
                 plan.quoted_ids[key] = match["id"]
@@ -493,7 +516,6 @@ class Checker:
                 if changed:
                     debate.changed_statements.add(number)
                     self._note_statement_change(debate, where, changed, match["id"])
-                    published = row is not None and row["status"] == Status.PUBLISHED
                     if Statement.corrects(changed, published):
                         debate.corrected_statements.add(number)
             elif match is None and debate is not None:
@@ -507,19 +529,35 @@ class Checker:
 
     def _note_statement_change(self, debate, where, changed, statement_id=None):
         """Keep what the permission check asks about a statement's change (see Plan)."""
-        if statement_id in self.featured_ids:
-            self.plan.featured_changes.append((where, changed))
+        if self._featured(statement_id):
+            self.plan.featured_changes.append((str(where), changed))
         if debate.statement_change is None and unprotective(changed, Statement.PROTECTIVE):
-            debate.statement_change = (where, changed)
+            debate.statement_change = (str(where), changed)
 
-    def _match(self, key, place, debate_values, statement, by_key, keyless, db_keys):
+    def _featured(self, statement_id):
+        """Whether a published report features the existing statement ``statement_id``.
+
+        Changing such a statement needs more permission. The quotes are read once, from
+        their side: they are few, and a join from a million statements may be planned as
+        a scan of them all.
+        """
+        if statement_id is None:
+            return False
+        if self.featured_ids is None:
+            self.featured_ids = set(
+                FeaturedQuote.objects.filter(report__status=Status.PUBLISHED).values_list(
+                    "statement_id", flat=True
+                )
+            )
+        return statement_id in self.featured_ids
+
+    def _match(self, key, place, where, debate_values, statement, by_key, keyless, db_keys):
         """The existing statement this statement of the file becomes, if any.
 
-        ``place`` is (debate index, statement index) in the file.
+        ``place`` is (debate index, statement index) in the file, ``where`` its path.
         """
         if key is None:
             return next(keyless, None)
-        where = _statement_path(*place)
         if key in self.file_keys:
             other = _statement_path(*divmod(self.file_keys[key], _PLACES))
             self.error(
@@ -539,7 +577,7 @@ class Checker:
         other = db_keys[key]
         if other["debate__slug"] in self.debate_slugs:
             # Its debate is in the file too, without it: the statement moves here.
-            self.plan.moved[other["id"]] = (where, key)
+            self.plan.moved[other["id"]] = (str(where), key)
             return other
         self.error(
             f"{where}.key",
@@ -680,6 +718,23 @@ class Checker:
 
 
 _PLACES = 1 << 32
+# What every key ``synthetic_key`` makes holds.
+_SYNTHETIC = synthetic_key(0).removesuffix("0")
+
+
+class _Place:
+    """A statement's place in the file, written out only if an error or change needs it."""
+
+    __slots__ = ("number", "path")
+
+    def __init__(self, path, number):
+        self.path, self.number = path, number
+
+    def __str__(self):
+        return f"{self.path}.statements[{self.number}]"
+
+    def __format__(self, spec):
+        return format(str(self), spec)
 
 
 def _statement_path(debate, statement):

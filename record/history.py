@@ -54,18 +54,31 @@ class ImportHistory:
         """Copy the rows ``ids`` (a list, or a range of consecutive ids) into the history."""
         if not ids:
             return
-        stamp = self._stamp(model, history_type)
         with connection.cursor() as cursor:
-            if isinstance(ids, range):
-                sql = self._insert_select(model, "BETWEEN %s AND %s")
-                cursor.execute(sql, [*stamp, ids[0], ids[-1]])
-            else:
-                ids = list(ids)
-                for start in range(0, len(ids), CHUNK):
-                    chunk = ids[start : start + CHUNK]
-                    condition = "IN ({})".format(", ".join(["%s"] * len(chunk)))
-                    cursor.execute(self._insert_select(model, condition), [*stamp, *chunk])
+            self.prepare(model, history_type)(cursor, ids)
         self.rows += len(ids)
+
+    def prepare(self, model, history_type):
+        """A function of (cursor, ids) that records rows ``ids`` of ``model``.
+
+        It needs no more of Django than the ``cursor``: a database cursor of another
+        thread may run it (``write.StatementInserter``); it does not count ``rows``.
+        """
+        stamp = self._stamp(model, history_type)
+        between = self._insert_select(model, "BETWEEN %s AND %s")
+        select = self._insert_select(model, "")
+
+        def record(cursor, ids):
+            if isinstance(ids, range):
+                cursor.execute(between, [*stamp, ids[0], ids[-1]])
+                return
+            ids = list(ids)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                condition = "IN ({})".format(", ".join(["%s"] * len(chunk)))
+                cursor.execute(select + condition, [*stamp, *chunk])
+
+        return record
 
     def _stamp(self, model, history_type):
         date = model.history.model._meta.get_field("history_date")

@@ -143,6 +143,15 @@ class Schema:
         return {key.name: key for key in self.keys}
 
     @cached_property
+    def names(self):
+        return frozenset(self.by_name)
+
+    @cached_property
+    def plain(self):
+        """Whether every key holds a single text, slug, choice or true/false (statements)."""
+        return all(key.kind in (TEXT, SLUG, CHOICE, BOOL) for key in self.keys)
+
+    @cached_property
     def validators(self):
         """Each stored key's model field validators: (its length limit, the others).
 
@@ -408,6 +417,10 @@ class Checker:
         self.errors.append(f"{path}: {message}")
 
     def check_object(self, data, schema, path):
+        if schema.plain:
+            values = plain_values(data, schema)
+            if values is not None:
+                return values
         if not isinstance(data, dict):
             self.error(path, _("expected an object, got %(type)s") % {"type": type_name(data)})
             return None
@@ -441,10 +454,14 @@ class Checker:
                 self.error(where, _("expected a list, got %(type)s") % {"type": type_name(raw)})
                 return _INVALID
             if key.schema is not None:
-                return [
-                    self.check_object(item, key.schema, f"{where}[{index}]")
-                    for index, item in enumerate(raw)
-                ]
+                checked = []
+                for index, item in enumerate(raw):
+                    # The place is written only for an item with a problem: most have none.
+                    values = plain_values(item, key.schema) if key.schema.plain else None
+                    if values is None:
+                        values = self.check_object(item, key.schema, f"{where}[{index}]")
+                    checked.append(values)
+                return checked
             slugs = []
             for index, item in enumerate(raw):
                 slug = self._check_slug(item, f"{where}[{index}]")
@@ -561,6 +578,54 @@ class Checker:
 
 
 _INVALID = object()
+
+
+def plain_values(data, schema):
+    """The values of ``data``, an object of a ``plain`` schema, if it has no problem at all.
+
+    None if it has any: ``Checker.check_object`` then finds and places each. The same
+    rules, without building places for errors there are not: a large file's statements
+    go through here a million times.
+    """
+    if type(data) is not dict or not schema.names.issuperset(data):
+        return None
+    values = {}
+    for key in schema.keys:
+        name = key.name
+        raw = data.get(name)
+        if raw is None:
+            if key.required:
+                return None
+            values[name] = key.default
+            continue
+        kind = key.kind
+        if kind == BOOL:
+            if raw is not True and raw is not False:
+                return None
+        elif type(raw) is not str or "\x00" in raw:
+            return None
+        elif kind == SLUG:
+            if not _SLUG.search(raw):
+                return None
+        elif kind == CHOICE:
+            if raw not in key.choice_values:
+                return None
+        elif raw:
+            if key.required and not raw.strip():
+                return None
+            if key.field is not None:
+                limit, others = schema.validators[name]
+                if limit is not None and len(raw) > limit.limit_value:
+                    return None
+                try:
+                    for validator in others:
+                        validator(raw)
+                except ValidationError:
+                    return None
+        elif key.required:
+            return None
+        values[name] = raw
+    return values
 
 
 def to_record(schema, values):

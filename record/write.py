@@ -5,13 +5,16 @@ plan so that what refers to it can be written; statements are read from the file
 second time, debate by debate, and only those the plan creates or changes are written.
 """
 
+import csv
+import io
+import queue
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from psycopg2.extras import execute_values
 
 from debates import search
 from debates.history import actor_for
@@ -37,6 +40,7 @@ from .check import (
     statement_columns,
 )
 from .exporter import synthetic_key
+from .history import CREATED
 from .schema import CONSENT_FIELDS, POSITION_FIELDS, STATEMENT_FIELDS
 
 BATCH = 2000
@@ -298,6 +302,19 @@ class Writer:
                 self.progress.advance(plan.statement_count)
             return
         self.quoted = {key for report in plan.reports.values() for key in report.values["quotes"]}
+        inserter = StatementInserter(self.history)
+        try:
+            self._read_statements(debates, inserter)
+        except BaseException:
+            inserter.stop()  # what failed here is raised; the transaction rolls back
+            raise
+        inserter.close()
+        for key, statement_id in inserter.quoted_ids.items():
+            self.plan.quoted_ids[key] = statement_id
+
+    def _read_statements(self, debates, inserter):
+        """Read the file's statements again, handing those to write to ``inserter``."""
+        plan = self.plan
         structure = schema.Checker([])
         to_create, to_update = [], []
         for index, item in enumerate(parse.items(self.source, "debates")):
@@ -325,17 +342,17 @@ class Writer:
                 else:
                     to_create.append(columns)
             if len(to_create) >= BATCH:
-                self._create_statements(to_create)
+                self._create_statements(inserter, to_create)
                 to_create = []
             if len(to_update) >= BATCH:
-                self._update_statements(to_update)
+                self._update_statements(inserter, to_update)
                 to_update = []
             if self.progress:
                 self.progress.advance(len(statements))
-        self._create_statements(to_create)
-        self._update_statements(to_update)
+        self._create_statements(inserter, to_create)
+        self._update_statements(inserter, to_update)
 
-    def _create_statements(self, statements):
+    def _create_statements(self, inserter, statements):
         if not statements:
             return
         # A raw insert: the search document is set here (bulk_update sets its own).
@@ -343,18 +360,14 @@ class Writer:
             columns["search_document"] = search.document(
                 columns[name] for name in Statement.SEARCH_SOURCES
             )
-        self.history.created(Statement, insert_rows(Statement, statements))
-        quoted = [s["key"] for s in statements if s["key"] in self.quoted]
-        if quoted:
-            self.plan.quoted_ids.update(
-                Statement.objects.filter(key__in=quoted).values_list("key", "id")
-            )
+        inserter.insert(statements, self.quoted)
         self.summary.created["statements"] += len(statements)
         self.tables.add(Statement)
 
-    def _update_statements(self, statements):
+    def _update_statements(self, inserter, statements):
         if not statements:
             return
+        inserter.wait()  # the connection is this thread's again
         corrected = [statement for statement in statements if statement.corrected_on]
         for group, fields in (
             ([s for s in statements if not s.corrected_on], STATEMENT_FIELDS),
@@ -429,15 +442,181 @@ def _corrects(model, columns, row):
     return model.corrects(changed, row["status"] == Status.PUBLISHED)
 
 
+class StatementInserter:
+    """Inserts new statements in batches and records them in the history.
+
+    On PostgreSQL a second thread has the database insert each batch (COPY, then the
+    history copied inside the database, foreign keys checked at once) while this one
+    reads and checks the next from the file: the database and Python work at the same
+    time, on two cores, rather than in turn, and nothing is left to check at commit.
+    Elsewhere each batch is inserted as it comes. At most two batches wait, so memory
+    stays bounded. Existing statements are updated by the import's own thread, after
+    ``wait()``: the connection is used by one thread at a time.
+    """
+
+    def __init__(self, history):
+        self.history = history
+        # Statements reports feature: key -> new id.
+        self.quoted_ids = {}
+        self.threaded = connection.vendor == "postgresql"
+        self.error = None
+        if not self.threaded:
+            return
+        # Prepared here: the other thread uses the connection, not Django's wrapper.
+        self.copy = _Copy(Statement)
+        self.history_sql = history.prepare(Statement, CREATED)
+        with connection.cursor() as cursor:
+            # Checked as each batch is written, in the other thread, not all at commit.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(
+            target=self._work, args=(connection.connection,), daemon=True
+        )
+        self.thread.start()
+
+    def insert(self, rows, quoted):
+        if not self.threaded:
+            ids = insert_rows(Statement, rows)
+            self.history.created(Statement, ids)
+            self._note_quoted(rows, ids, quoted)
+            return
+        self._raise()
+        self.queue.put((self.copy.prepare(rows), rows, quoted))
+        self.history.rows += len(rows)
+
+    def wait(self):
+        """Return once every batch handed over is written (and raise what failed)."""
+        if self.threaded:
+            self.queue.join()
+            self._raise()
+
+    def close(self):
+        """Return once every batch is written (and raise what failed)."""
+        if self.threaded:
+            self.stop()
+            self._raise()
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def stop(self):
+        """End the other thread, once it has finished what it was given."""
+        if self.threaded and self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+
+    def _raise(self):
+        if self.error is not None:
+            error, self.error = self.error, None
+            # As Django's own cursor would raise it (IntegrityError, ...).
+            with connection.wrap_database_errors:
+                raise error
+
+    def _work(self, raw_connection):
+        with raw_connection.cursor() as cursor:
+            while (task := self.queue.get()) is not None:
+                try:
+                    if self.error is None:
+                        payload, rows, quoted = task
+                        ids = self.copy.write(cursor, payload, len(rows))
+                        self.history_sql(cursor, ids)
+                        self._note_quoted(rows, ids, quoted)
+                except Exception as error:  # raised in the import's thread
+                    self.error = error
+                finally:
+                    self.queue.task_done()
+            self.queue.task_done()
+
+    def _note_quoted(self, rows, ids, quoted):
+        if quoted:
+            for row, statement_id in zip(rows, ids, strict=True):
+                if row["key"] in quoted:
+                    self.quoted_ids[row["key"]] = statement_id
+
+
+def _written_fields(model):
+    """The columns an insert gives values: not the id, nor what the database computes."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+
+
+class _Copy:
+    """New rows of ``model`` written with PostgreSQL's COPY, ids taken first.
+
+    COPY takes CSV; the ids are taken from the table's sequence beforehand, since COPY
+    returns none. Values are written as ``bulk_create`` would convert them.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = _written_fields(model)
+        self.names = [f.attname for f in self.fields]
+        self.defaults = {
+            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
+        }
+        quote = connection.ops.quote_name
+        table = model._meta.db_table
+        nullable = [quote(f.column) for f in self.fields if f.null]
+        columns = [quote(model._meta.pk.column), *(quote(f.column) for f in self.fields)]
+        # An empty quoted value is NULL in the columns that may be NULL: the csv module
+        # writes None as "". Such a column then must not hold "" (checked in prepare).
+        self.sql = "COPY {} ({}) FROM STDIN WITH (FORMAT csv{})".format(
+            quote(table),
+            ", ".join(columns),
+            f", FORCE_NULL ({', '.join(nullable)})" if nullable else "",
+        )
+        self.nullable_text = [
+            self.names.index(f.attname)
+            for f in self.fields
+            if f.null and isinstance(f, models.CharField | models.TextField)
+        ]
+        self.prepared = [f for f in self.fields if not isinstance(f, _PLAIN)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
+            self.sequence = cursor.fetchone()[0]
+
+    def prepare(self, rows):
+        """The rows (dicts of column values by attname) as tuples in column order."""
+        names, defaults = self.names, self.defaults
+        values = []
+        for row in rows:
+            for convert in self.prepared:
+                name = convert.attname
+                if name in row:
+                    row[name] = convert.get_db_prep_save(row[name], connection)
+            values.append([row[name] if name in row else defaults[name] for name in names])
+        for index in self.nullable_text:
+            if any(value[index] == "" for value in values):
+                raise ValueError(f"COPY would store {names[index]} '' as NULL")
+        return values
+
+    def write(self, cursor, values, count):
+        """Insert prepared ``values`` with the raw ``cursor``; return their new ids."""
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, count])
+        ids = [row[0] for row in cursor.fetchall()]
+        if ids == list(range(ids[0], ids[0] + count)):
+            ids = range(ids[0], ids[0] + count)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        for statement_id, row in zip(ids, values, strict=True):
+            row.insert(0, statement_id)
+        writer.writerows(values)
+        buffer.seek(0)
+        cursor.copy_expert(self.sql, buffer)
+        return ids
+
+
 def insert_rows(model, rows):
     """Insert ``rows`` (dicts of column values by attname) without building models.
 
-    The bulk of a large import: a plain INSERT of many rows per statement, a third of
-    the time ``bulk_create`` takes. Columns the rows leave out get their field's default;
-    values of other than plain text and number columns go through their field's
-    conversion (JSON, dates), as ``bulk_create`` would. Returns the new rows' ids.
+    The bulk of a large import on SQLite: a plain INSERT of many rows per statement, a
+    third of the time ``bulk_create`` takes. Columns the rows leave out get their
+    field's default; values of other than plain text and number columns go through their
+    field's conversion (JSON, dates), as ``bulk_create`` would. Returns the new rows' ids.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _written_fields(model)
     given = set(rows[0])
     defaults = {
         f.attname: f.get_db_prep_save(f.get_default(), connection)
@@ -455,13 +634,7 @@ def insert_rows(model, rows):
         for convert in prepared:
             row[convert.attname] = convert.get_db_prep_save(row[convert.attname], connection)
         values.append(tuple(row[name] if name in row else defaults[name] for name in names))
-    returning = " RETURNING " + quote(model._meta.pk.column)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            rows = execute_values(
-                cursor.cursor, sql + "%s" + returning, values, page_size=BATCH, fetch=True
-            )
-            return [row[0] for row in rows]
         placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
         cursor.executemany(sql + placeholders, values)
         # SQLite numbers the rows of one executemany one after another (the connection

@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from debates.models import Debate, Participant, Position, Programme, Statement, Topic
+from record import exporter
 from record.exporter import export_record
 from record.importer import import_record
 from reports.models import FeaturedQuote, Report
@@ -227,3 +229,50 @@ def test_an_attribution_nobody_chose_is_exported_as_anonymous(make):
     make.participant(slug="unsure", attribution="")
     [participant] = json.loads(export())["participants"]
     assert participant["attribution"] == "anonymous"
+
+
+class Sink:
+    """An output that keeps nothing of what is written to it."""
+
+    written = 0
+
+    def write(self, text):
+        self.written += len(text)
+
+
+def add_statements(make, count, per_debate=50):
+    speaker = make.participant()
+    for _ in range(count // per_debate):
+        debate = make.debate()
+        Statement.objects.bulk_create(
+            Statement(
+                debate=debate,
+                order=order,
+                speaker=speaker,
+                kind="quote",
+                text=f"Statement {order} of {debate.slug}. " + "Words said. " * 80,
+            )
+            for order in range(per_debate)
+        )
+
+
+def peak_memory_of_export():
+    sink = Sink()
+    tracemalloc.start()
+    try:
+        export_record(sink)
+        return tracemalloc.get_traced_memory()[1], sink.written
+    finally:
+        tracemalloc.stop()
+
+
+def test_exporting_twice_as_many_statements_does_not_need_twice_the_memory(make, monkeypatch):
+    # Small chunks, so that data small enough for a test spans many of them.
+    monkeypatch.setattr(exporter, "CHUNK", 100)
+    add_statements(make, 2000)
+    peak_memory_of_export()  # caches, compiled queries: not the data's
+    small_peak, small_size = peak_memory_of_export()
+    add_statements(make, 2000)
+    large_peak, large_size = peak_memory_of_export()
+    assert large_size > 1.95 * small_size
+    assert large_peak < 1.25 * small_peak, (small_peak, large_peak)

@@ -297,6 +297,24 @@ def test_a_file_twice_as_large_does_not_need_twice_the_memory(monkeypatch):
     assert large_peak < 1.25 * small_peak, (small_peak, large_peak)
 
 
+def test_a_key_taken_while_statements_are_written_stops_the_whole_import(make, monkeypatch):
+    # The check found the key free; another statement takes it before it is written.
+    taken = make.statement(make.debate(slug="elsewhere"), key="spare")
+    original = write.Writer._write_statements
+
+    def meanwhile(writer):
+        Statement.objects.filter(pk=taken.pk).update(key="d39-s0")
+        original(writer)
+
+    monkeypatch.setattr(write, "BATCH", 200)
+    monkeypatch.setattr(write.Writer, "_write_statements", meanwhile)
+    with pytest.raises(RecordError) as raised:
+        import_record(_statements_file(2000))
+    assert raised.value.errors == ["the database changed while the file was imported; try again"]
+    assert list(Debate.objects.values_list("slug", flat=True)) == ["elsewhere"]
+    assert list(Statement.objects.values_list("key", flat=True)) == ["spare"]
+
+
 class Terminal(io.StringIO):
     def isatty(self):
         return True
@@ -316,7 +334,8 @@ def test_an_export_on_a_terminal_shows_its_progress(monkeypatch):
     monkeypatch.setattr(Progress, "INTERVAL", 0)
     terminal = Terminal()
     export_record(io.StringIO(), progress=Progress(terminal))
-    assert re.search(r"Exporting: 9 statements, [\d,]+/s, 100% done", terminal.getvalue())
+    shown = terminal.getvalue()
+    assert re.search(r"Exporting: 9 statements, [\d,]+/s, 100% done, about 0 s left", shown), shown
 
 
 def test_the_commands_show_no_progress_when_standard_error_is_not_a_terminal(tmp_path, monkeypatch):

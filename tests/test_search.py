@@ -87,6 +87,14 @@ def test_normalising_gives_lowercase_words_separated_by_single_spaces():
     assert normalise("  Peace,\u200c\tTALKS!  ۱۲ كتاب ") == "peace talks 12 کتاب"
 
 
+@pytest.mark.parametrize(
+    "text", ["Peace, TALKS!", "snake_case\tand-dashes\n12.5%", " \x1f(x) ", "", "A_B__c"]
+)
+def test_plain_ascii_text_gives_the_words_any_text_would(text):
+    # A zero-width non-joiner is ignored, but takes the text the way of all non-ASCII.
+    assert normalise(text) == normalise(text + "\u200c")
+
+
 def test_saving_a_statement_keeps_its_search_document_current(make):
     statement = make.statement(make.debate(), text="Peace talks.")
     statement.text = "Water rights."
