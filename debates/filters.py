@@ -8,24 +8,28 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import QUERY_FIELD_OPTIONS
+from .forms import QUERY_FIELD_OPTIONS, QuickSelect
 from .models import Debate, Programme, Province, Topic
 
 
 def slug_choice(label, queryset, empty_label):
     return django_filters.ModelChoiceFilter(
-        label=label, queryset=queryset, to_field_name="slug", empty_label=empty_label
+        label=label,
+        queryset=queryset,
+        to_field_name="slug",
+        empty_label=empty_label,
+        widget=QuickSelect,
     )
 
 
 class DebateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Words"), method="filter_words", **QUERY_FIELD_OPTIONS)
     province = slug_choice(
-        _("Province"), Province.objects.with_published_debates(), _("All provinces")
+        _("Province"), Province.objects.having_published_debates(), _("All provinces")
     )
-    topic = slug_choice(_("Topic"), Topic.objects.with_published_debates(), _("All topics"))
+    topic = slug_choice(_("Topic"), Topic.objects.having_published_debates(), _("All topics"))
     programme = slug_choice(
-        _("Programme"), Programme.objects.with_published_debates(), _("All programmes")
+        _("Programme"), Programme.objects.having_published_debates(), _("All programmes")
     )
     held_after = django_filters.DateFilter(
         label=_("Held on or after"),

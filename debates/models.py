@@ -177,6 +177,20 @@ DELETE = {"DELETE": True}
 class HasDebatesQuerySet(models.QuerySet):
     """For the models debates point to (as ``debates``): programmes, provinces, topics."""
 
+    def _published_debates(self, **debate_lookups):
+        """Published debates of the outer row (for subqueries), narrowed by ``debate_lookups``."""
+        field = self.model._meta.get_field("debates").field.name
+        return (
+            Debate.objects.published()
+            .filter(**{field: models.OuterRef("pk")}, **debate_lookups)
+            .order_by()
+        )
+
+    def having_published_debates(self, **debate_lookups):
+        """Those with one published debate or more, without counting them (filter
+        choices, the sitemap's list; see ``with_published_debates``)."""
+        return self.filter(models.Exists(self._published_debates(**debate_lookups)))
+
     def with_published_debates(self, **debate_lookups):
         """Those with one published debate or more, with the count as ``debate_count``.
 
@@ -184,16 +198,26 @@ class HasDebatesQuerySet(models.QuerySet):
         topic or programme appear. ``debate_lookups`` narrow the debates counted, e.g.
         ``province=kunduz``.
         """
-        lookups = {f"debates__{name}": value for name, value in debate_lookups.items()}
-        return self.filter(debates__status=Status.PUBLISHED, **lookups).annotate(
-            debate_count=models.Count("debates", distinct=True)
-        )
+        return self.having_published_debates(**debate_lookups).with_debate_count(**debate_lookups)
 
-    def having_published_debates(self):
-        """Those with a published debate, without counting them (the sitemap's list)."""
-        link = self.model._meta.get_field("debates").field.name
-        return self.filter(
-            models.Exists(Debate.objects.published().filter(**{link: models.OuterRef("pk")}))
+    def with_debate_count(self, **debate_lookups):
+        """Each one's count of published debates as ``debate_count``.
+
+        A correlated subquery: counted for the rows fetched only, where a join and GROUP
+        BY would count every debate before a page or a LIMIT is taken.
+        """
+        counts = (
+            self._published_debates(**debate_lookups)
+            .values(self.model._meta.get_field("debates").field.name)
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(debate_count=Coalesce(models.Subquery(counts), 0))
+
+    def most_debated(self, **debate_lookups):
+        """Those with published debates, the most debated first (then by name)."""
+        return self.with_published_debates(**debate_lookups).order_by(
+            "-debate_count", *self.model._meta.ordering
         )
 
 
@@ -847,7 +871,8 @@ class PositionGroup:
 
     position: "Position | None"
     statements: list = field(default_factory=list)
-    # Percentage of the debate's statements, for the chart.
+    # The debate's statements for the position (all pages), and their percentage.
+    count: int = 0
     share: int = 0
 
 
@@ -922,6 +947,9 @@ class Debate(Translatable):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DebateQuerySet.as_manager()
+
+    # A debate's page shows this many statements; a statement's link names its page.
+    STATEMENTS_PER_PAGE = 100
     history = tracked()
 
     class Meta:
@@ -946,6 +974,10 @@ class Debate(Translatable):
         ]
         indexes = [
             models.Index(fields=["status", "-held_on"], name="debate_status_held_idx"),
+            # Published debates counted per topic and per province (home, lists) from
+            # the index alone.
+            models.Index(fields=["topic", "status"], name="debate_topic_status_idx"),
+            models.Index(fields=["province", "status"], name="debate_province_status_idx"),
         ]
 
     def __str__(self):
@@ -1017,22 +1049,30 @@ class Debate(Translatable):
             return None
         return round(100 * self.attendance_women / self.attendance_total)
 
-    def position_groups(self, statements, positions):
+    def position_groups(self, statements, positions, counts=None):
         """The statements (in spoken order) grouped by position, for the debate page.
 
         Groups follow the topic's order of positions, keeping positions nobody took so
         the chart shows them; statements with no position come last, in their own group.
+        ``statements`` may be one page of the debate's: ``counts`` ({position_id: n},
+        ``count_by_position()``) then gives each group's count and share in the whole
+        debate, for the chart.
         """
         groups = {position.pk: PositionGroup(position) for position in positions}
+        if counts and None in counts:
+            groups[None] = PositionGroup(None)
         for statement in statements:
             group = groups.get(statement.position_id)
             if group is None:
                 group = groups[statement.position_id] = PositionGroup(statement.position)
             group.statements.append(statement)
         ordered = sorted(groups.values(), key=lambda group: group.position is None)
-        total = sum(len(group.statements) for group in ordered)
         for group in ordered:
-            group.share = round(100 * len(group.statements) / total) if total else 0
+            key = group.position.pk if group.position else None
+            group.count = counts.get(key, 0) if counts is not None else len(group.statements)
+        total = sum(group.count for group in ordered)
+        for group in ordered:
+            group.share = round(100 * group.count / total) if total else 0
         return ordered
 
     @property
@@ -1065,8 +1105,34 @@ class StatementQuerySet(models.QuerySet):
         return self.order_by("debate_id", "order", "id")
 
     def for_display(self):
-        """Everything a statement card needs (speaker label, position), in one query."""
+        """Everything a statement card needs (speaker label, position, link to it in its
+        debate's page), in one query."""
+        return self.for_debate_page().with_spoken_rank()
+
+    def for_debate_page(self):
+        """What a card on its own debate's page needs: its link is a plain anchor there."""
         return self.select_related("speaker__province", "position", "debate__province")
+
+    def with_spoken_rank(self):
+        """Each one's place among its debate's public statements in spoken order (0:
+        first) as ``spoken_rank``: which page of the debate shows it."""
+        before = (
+            Statement.objects.filter(debate=models.OuterRef("debate"), withheld=False)
+            .filter(
+                Q(order__lt=models.OuterRef("order"))
+                | Q(order=models.OuterRef("order"), pk__lt=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("debate")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(spoken_rank=Coalesce(models.Subquery(before), 0))
+
+    def count_by_position(self):
+        """``{position_id: n}``; position_id None for no position."""
+        rows = self.order_by().values_list("position_id").annotate(n=models.Count("id"))
+        return dict(rows)
 
     def by_speaker(self, participant):
         return self.filter(speaker=participant)
@@ -1283,7 +1349,24 @@ class Statement(Corrected, Translatable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.debate.get_absolute_url()}#{self.anchor}"
+        """Its place in its debate's page: the page of the debate that shows it."""
+        page = self.debate_page
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.debate.get_absolute_url()}{query}#{self.anchor}"
+
+    @cached_property
+    def debate_page(self):
+        """The page of its debate that shows it; loaded ``with_spoken_rank()`` (as
+        ``for_display()`` does) it costs no query."""
+        rank = getattr(self, "spoken_rank", None)
+        if rank is None:
+            rank = (
+                Statement.objects.filter(pk=self.pk)
+                .with_spoken_rank()
+                .values_list("spoken_rank", flat=True)
+                .first()
+            ) or 0
+        return rank // Debate.STATEMENTS_PER_PAGE + 1
 
     def build_search_document(self):
         return search.document(getattr(self, name) for name in self.SEARCH_SOURCES)

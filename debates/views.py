@@ -4,12 +4,11 @@ Speakers appear only through ``debates.attribution``: templates get a statement'
 ``public_speaker`` or a named participant's ``public_profile``, never a participant.
 """
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from record.pagination import CappedPaginator
+from record.pagination import CappedPaginator, paginate
 from reports.models import Report
 
 from . import attribution
@@ -18,16 +17,29 @@ from .forms import SearchForm
 from .models import Debate, Participant, Province, Statement, Topic
 
 DEBATES_PER_PAGE = 20
+TOPICS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 30
+# A speaker's page lists this many of their statements at most (the newest): counting
+# further costs a query as long as the list.
+SPEAKER_STATEMENTS_CAP = 1000
 LATEST_ON_HOME = 6
+# The home page and a province's page show the most debated topics, and link to more.
+TOPICS_ON_HOME = 12
+TOPICS_ON_PROVINCE = 20
 # Search counts and pages through at most this many statements ("more than 1,000").
 SEARCH_RESULTS_CAP = 1000
 # Debates a search lists, newest first; the debate list filters by the same words.
 SEARCH_DEBATES = 10
 
 
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def debate_page(request, debates):
+    """A page of ``debates`` with what a debate item shows, loaded for its rows only."""
+    return paginate(
+        request,
+        debates,
+        DEBATES_PER_PAGE,
+        finish=lambda rows: rows.with_related().with_statement_count(),
+    )
 
 
 def home(request):
@@ -40,21 +52,22 @@ def home(request):
             .with_statement_count()
             .newest_first()[:LATEST_ON_HOME],
             "latest_reports": Report.objects.published().newest_first()[:3],
-            "topics": Topic.objects.with_published_debates(),
+            "topics": Topic.objects.most_debated()[:TOPICS_ON_HOME],
             "provinces": Province.objects.with_published_debates(),
         },
     )
 
 
 def debate_list(request):
-    debates = Debate.objects.published().with_related().with_statement_count().newest_first()
-    debate_filter = DebateFilter(request.GET or None, queryset=debates)
+    debate_filter = DebateFilter(
+        request.GET or None, queryset=Debate.objects.published().newest_first()
+    )
     return render(
         request,
         "debates/debate_list.html",
         {
             "filter": debate_filter,
-            "page_obj": paginate(request, debate_filter.qs, DEBATES_PER_PAGE),
+            "page_obj": debate_page(request, debate_filter.qs),
             "is_filtered": any(
                 value for key, value in request.GET.items() if key not in {"page", "sort"}
             ),
@@ -64,27 +77,37 @@ def debate_list(request):
 
 def debate_detail(request, slug):
     debate = get_object_or_404(Debate.objects.published().with_related(), slug=slug)
-    statements = debate.statements.published().for_display().in_spoken_order()
+    statements = debate.statements.published()
+    counts = statements.count_by_position()
+    page_obj = paginate(
+        request,
+        statements.for_debate_page().in_spoken_order(),
+        Debate.STATEMENTS_PER_PAGE,
+        count=sum(counts.values()),
+    )
     positions = list(debate.topic.positions.all()) if debate.topic_id else []
-    groups = debate.position_groups(statements, positions)
     return render(
         request,
         "debates/debate_detail.html",
         {
             "debate": debate,
-            "groups": groups,
-            "statement_count": sum(len(group.statements) for group in groups),
+            "groups": debate.position_groups(page_obj.object_list, positions, counts),
+            "page_obj": page_obj,
+            "statement_count": page_obj.paginator.count,
             "reports": debate.reports.published().newest_first(),
         },
     )
 
 
 def topic_list(request):
-    return render(
+    topics = Topic.objects.having_published_debates()
+    page_obj = paginate(
         request,
-        "debates/topic_list.html",
-        {"topics": Topic.objects.with_published_debates().prefetch_related("positions")},
+        topics,
+        TOPICS_PER_PAGE,
+        finish=lambda rows: rows.with_debate_count().prefetch_related("positions"),
     )
+    return render(request, "debates/topic_list.html", {"page_obj": page_obj})
 
 
 def topic_detail(request, slug):
@@ -97,14 +120,8 @@ def topic_detail(request, slug):
             "topic": topic,
             "positions": positions,
             "matrix": topic.province_position_matrix(positions),
-            "page_obj": paginate(
-                request,
-                Debate.objects.published()
-                .on_topic(topic)
-                .with_related()
-                .with_statement_count()
-                .newest_first(),
-                DEBATES_PER_PAGE,
+            "page_obj": debate_page(
+                request, Debate.objects.published().on_topic(topic).newest_first()
             ),
         },
     )
@@ -120,20 +137,14 @@ def province_list(request):
 
 def province_detail(request, slug):
     province = get_object_or_404(Province, slug=slug)
-    debates = (
-        Debate.objects.published()
-        .in_province(province)
-        .with_related()
-        .with_statement_count()
-        .newest_first()
-    )
+    debates = Debate.objects.published().in_province(province).newest_first()
     return render(
         request,
         "debates/province_detail.html",
         {
             "province": province,
-            "page_obj": paginate(request, debates, DEBATES_PER_PAGE),
-            "topics": Topic.objects.with_published_debates(province=province),
+            "page_obj": debate_page(request, debates),
+            "topics": Topic.objects.most_debated(province=province)[:TOPICS_ON_PROVINCE],
         },
     )
 
@@ -145,13 +156,20 @@ def speaker_detail(request, slug):
     profile = attribution.public_profile(participant)
     if profile is None:
         raise Http404
-    statements = (
-        Statement.objects.published().by_speaker(participant).for_display().newest_debates_first()
-    )
+    statements = Statement.objects.published().by_speaker(participant).newest_debates_first()
     return render(
         request,
         "debates/speaker_detail.html",
-        {"profile": profile, "page_obj": paginate(request, statements, STATEMENTS_PER_PAGE)},
+        {
+            "profile": profile,
+            "page_obj": paginate(
+                request,
+                statements,
+                STATEMENTS_PER_PAGE,
+                cap=SPEAKER_STATEMENTS_CAP,
+                finish=lambda rows: rows.for_display(),
+            ),
+        },
     )
 
 
@@ -161,11 +179,17 @@ def search(request):
     statements = Statement.objects.none()
     debates = Debate.objects.none()
     if text:
-        statements = Statement.objects.published().search(text).for_display().newest_debates_first()
+        statements = Statement.objects.published().search(text).newest_debates_first()
         debates = (
             Debate.objects.published().matching(text).with_related().newest_first()[:SEARCH_DEBATES]
         )
-    paginator = CappedPaginator(statements, STATEMENTS_PER_PAGE, cap=SEARCH_RESULTS_CAP)
+    paginator = CappedPaginator(
+        statements,
+        STATEMENTS_PER_PAGE,
+        cap=SEARCH_RESULTS_CAP,
+        # A statement's place in its debate, for its link, for the page's rows only.
+        finish=lambda rows: rows.for_display(),
+    )
     return render(
         request,
         "debates/search.html",

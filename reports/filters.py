@@ -21,7 +21,7 @@ class ReportFilter(django_filters.FilterSet):
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
-        queryset=Province.objects.with_published_debates(),
+        queryset=Province.objects.having_published_debates(),
         to_field_name="slug",
         method="filter_province",
         empty_label=_("All provinces"),

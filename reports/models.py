@@ -258,8 +258,10 @@ class FeaturedQuoteQuerySet(models.QuerySet):
         return self.filter(statement__debate__status=Status.PUBLISHED)
 
     def for_display(self):
-        return self.select_related(
-            "statement__speaker__province", "statement__position", "statement__debate__province"
+        # Prefetched, not joined: the statement's link needs its place in its debate
+        # (``Statement.objects.for_display()``), which a join cannot annotate.
+        return self.prefetch_related(
+            Prefetch("statement", queryset=Statement.objects.for_display())
         )
 
 

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from debates.views import paginate
+from record.pagination import paginate
 
 from .filters import ReportFilter
 from .models import Report

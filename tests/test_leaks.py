@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from debates.models import Participant
+from debates.models import Participant, Statement
 from tests.crawl import crawl
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,11 @@ def sensitive_site(make):
         for speaker, position in [(role, "for-it"), (anonymous, "against-it"), (named, None)]:
             make.statement(debate, speaker=speaker, position=position, text=f"Said {number}.")
         make.statement(debate, speaker=unchosen, text=f"Also said {number}.")
+    # The first debate runs to a second page, spoken by the withheld speakers.
+    Statement.objects.bulk_create(
+        Statement(debate=debates[0], order=10 + n, speaker=speaker, kind="quote", text="More.")
+        for n, speaker in enumerate([role, anonymous, unchosen] * 40)
+    )
     make.report(
         debates=debates[:3],
         quotes=[debates[0].statements.first(), debates[1].statements.last()],
@@ -132,6 +137,7 @@ def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive
         "/sitemap-provinces.xml",
         "/sitemap-speakers.xml",
         "/debates/?page=2",
+        f"{sensitive_site[0].get_absolute_url()}?page=2",
         "/debates/?province=kunduz",
     ]:
         assert expected in crawled

@@ -234,7 +234,7 @@ def test_a_topic_with_only_draft_debates_has_no_page(client, make):
     topic = make.topic(slug="hidden")
     make.debate(topic=topic, status="draft")
     assert client.get("/topics/hidden/").status_code == 404
-    assert client.get("/topics/").context["topics"].count() == 0
+    assert client.get("/topics/").context["page_obj"].paginator.count == 0
 
 
 def test_the_province_page_lists_its_debates_and_topics(client, make):

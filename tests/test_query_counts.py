@@ -1,9 +1,13 @@
 """Each public page runs the same number of SQL queries with 1 debate as with 50.
 
-The first debate, and its named speaker, grow with the data as well.
+The first debate, and its named speaker, grow with the data as well: with 50 debates the
+first has 253 statements, three pages of its own. Deep pages (``?page=`` past the first,
+the last of each list) run as many queries as the first.
 """
 
 import pytest
+
+from debates.models import Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +31,42 @@ def build_site(make, debates):
             make.statement(debate, speaker=speaker, position=position, text="Peace talks now.")
         made.append(debate)
         make.report(debates=[debate], quotes=[debate.statements.first()], slug=f"report-{number}")
-    # The first debate grows too: as many more statements as there are debates.
-    for _ in range(debates):
-        make.statement(made[0], speaker=named, position="for-it", text="Peace again.")
+    # The first debate grows too: five more statements for each debate.
+    for_it = topic.positions.get(slug="for-it")
+    Statement.objects.bulk_create(
+        Statement(
+            debate=made[0],
+            order=10 + number,
+            speaker=named,
+            position=for_it,
+            kind="quote",
+            text="Peace again.",
+        )
+        for number in range(5 * debates)
+    )
     return made
 
 
 PAGES = {
     "/": 4,
     "/debates/": 5,
+    "/debates/?page=3": 5,
     "/debates/?province=kunduz&topic=elections&q=Debate&held_after=2015-01-01": 7,
-    "/debates/debate-0/": 4,
-    "/topics/": 2,
+    "/debates/debate-0/": 5,
+    "/debates/debate-0/?page=3": 5,
+    "/topics/": 3,
+    "/topics/?page=2": 3,
     "/topics/elections/": 6,
+    "/topics/elections/?page=3": 6,
     "/provinces/": 1,
     "/provinces/kunduz/": 4,
+    "/provinces/kunduz/?page=2": 4,
     "/speakers/doorman/": 3,
+    "/speakers/doorman/?page=10": 3,
     "/search/?q=peace": 3,
     "/reports/": 4,
-    "/reports/report-0/": 4,
+    "/reports/?page=3": 4,
+    "/reports/report-0/": 5,
     "/feeds/debates/": 1,
     "/feeds/reports/": 2,
     # The index: each section's count, and the newest change of debates and reports.
