@@ -4,70 +4,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('debates', '0013_statement_trigram_indexes'),
+        ("debates", "0013_statement_trigram_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='debate',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="debate",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldebate',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicaldebate",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalparticipant',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicalparticipant",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalposition',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicalposition",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalprogramme',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicalprogramme",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicalstatement",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltopic',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="historicaltopic",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="participant",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="position",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="programme",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="statement",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
         migrations.AddField(
-            model_name='topic',
-            name='translations',
-            field=models.JSONField(blank=True, default=dict, help_text='Dari (fa) and Pashto (ps) text, edited in the fields for each language.', verbose_name='translations'),
+            model_name="topic",
+            name="translations",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Dari (fa) and Pashto (ps) text, edited in the fields for each language.",
+                verbose_name="translations",
+            ),
         ),
     ]
