@@ -118,6 +118,44 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several instances (README, "Scaling"). Nothing an instance needs from another lives on
+# its own disk or in its memory: sessions, lockouts, two-factor devices and their
+# throttling are rows in the primary database.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# A read replica of DATABASE_URL for public pages: config/replica.py routes reads of
+# debates and reports there for anonymous GETs outside the admin, and everything else,
+# writes and migrations included, to the primary.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = dj_database_url.config(
+        env="DATABASE_REPLICA_URL",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests run against the primary's test database: there is no second one to create.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+# For this long after a change to debates or reports commits, public pages read from the
+# primary: a replica lagging less than this never shows what the change took away.
+REPLICA_FALLBACK_SECONDS = int(os.environ.get("REPLICA_FALLBACK_SECONDS", "30"))
+
+# The cache: Redis when REDIS_URL is set (shared by every instance), else each process's
+# memory. Django's own Redis backend: the site needs get, set and delete, nothing that
+# django-redis adds. Nothing the public sees is cached; see README, "Scaling".
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "debate-record",
+            # A Redis that is down slows a request by a second at most, never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -236,6 +274,9 @@ INSTALLED_APPS += [
 ]
 # Last, so it turns a lockout anywhere in the request into its answer.
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# Failed logins and lockouts are rows in the primary database, seen by every instance
+# (the cache handler would keep them in each process's memory without Redis).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -267,3 +308,7 @@ LOGGING["loggers"] = {
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Debate Record"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# After the login and two-factor middleware: it asks whether the user is logged in.
+if "replica" in DATABASES:
+    MIDDLEWARE += ["config.replica.ReplicaMiddleware"]

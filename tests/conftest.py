@@ -35,6 +35,18 @@ def staff_client(client, django_user_model):
 def bench_database(request):
     """The PostgreSQL test database when the suite runs on PostgreSQL, else none (the
     benchmark then makes its own SQLite file)."""
+    return postgresql_test_database(request)
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """For servers the tests start (tests/servers.py): the PostgreSQL test database when
+    the suite runs on PostgreSQL, else a SQLite file."""
+    return postgresql_test_database(request) or f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+
+def postgresql_test_database(request):
+    """The test database's URL, for another process, when it is PostgreSQL; else None."""
     if connection.vendor != "postgresql":
         return None
     request.getfixturevalue("transactional_db")

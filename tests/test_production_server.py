@@ -1,20 +1,14 @@
 """`make serve` as an operator runs it: gunicorn with production settings, static files and all."""
 
-import http.client
 import json
-import os
 import re
-import secrets
-import signal
 import socket
-import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
+
+from tests.servers import GUNICORN, HTTPS, MAKE_SERVE, Server, free_port, manage, server_env
 
 # The django_db mark, not only the fixture: pytest-django sets up the test database only
 # for databases that collected tests are marked with, and `-m slow` collects only these.
@@ -24,118 +18,20 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PROJECT = Path(__file__).resolve().parent.parent
 ONE_YEAR = 365 * 24 * 3600
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def database_url(request, tmp_path):
-    """The PostgreSQL test database when the suite runs on PostgreSQL, else a SQLite file."""
-    if connection.vendor != "postgresql":
-        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    request.getfixturevalue("transactional_db")
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
-
-
-def server_env(tmp_path, database_url, port, **environ):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTEST_VERSION", "DEBUG", "DATABASE_URL", "MAKEFLAGS", "MFLAGS"}
-        and not key.startswith(("SECURE_", "TRUST_"))
-    }
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(tmp_path / "static"),
-        ADDR=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        TRUST_X_FORWARDED_PROTO="1",
-    )
-    env.update(environ)
-    return env
-
-
-class Server:
-    def __init__(self, command, env, log):
-        self.port = int(env["ADDR"].rsplit(":", 1)[1])
-        self.log = log
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=PROJECT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def get(self, path, **headers):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
-            response = conn.getresponse()
-            return response, response.read()
-        finally:
-            conn.close()
-
-    def wait_until_up(self, timeout=120):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                return self.get("/robots.txt", **{"X-Forwarded-Proto": "https"})
-            except OSError:
-                time.sleep(0.3)
-        pytest.fail(f"the server did not start:\n{self.log.read_text()}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
 
 
 @pytest.fixture
 def served(tmp_path, database_url):
     """`make serve` with the demo debates imported, behind a (pretend) TLS proxy."""
     env = server_env(tmp_path, database_url, free_port())
-    # -o: the virtualenv is already installed; do not reinstall it from the test.
-    server = Server(["make", "-o", ".venv/.installed", "serve"], env, tmp_path / "serve.log")
+    server = Server(MAKE_SERVE, env, tmp_path / "serve.log")
     try:
         server.wait_until_up()
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "import_debates",
-                "demo/afghans-reject-russian-alliance.json",
-            ],
-            cwd=PROJECT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        manage(env, "import_debates", "demo/afghans-reject-russian-alliance.json")
         yield server
     finally:
         server.stop()
-
-
-HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 def test_make_serve_serves_a_debate_page_and_its_stylesheet_with_a_long_cache_life(served):
@@ -185,11 +81,7 @@ def test_the_health_check_says_503_when_the_database_is_down(tmp_path):
         free_port(),
         WEB_CONCURRENCY="1",
     )
-    server = Server(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-        env,
-        tmp_path / "gunicorn.log",
-    )
+    server = Server(GUNICORN, env, tmp_path / "gunicorn.log")
     try:
         server.wait_until_up()
         response, body = server.get("/healthz")
