@@ -882,12 +882,13 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
 
     def get_queryset(self, request):
         # Staff count every statement, withheld ones too. A debate is labelled with its
-        # province (autocomplete, the statement list).
+        # province (autocomplete). Selecting related rows here makes the list skip
+        # list_select_related, so it names them all.
         return (
             super()
             .get_queryset(request)
             .with_statement_count(Statement.objects.all())
-            .select_related("province")
+            .select_related(*self.list_select_related)
         )
 
     def response_change(self, request, obj):

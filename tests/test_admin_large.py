@@ -213,3 +213,15 @@ def test_a_report_on_many_debates_opens_with_as_many_queries_as_on_one(staff_cli
 
     queries_for(1)  # content types and permissions, cached from then on
     assert queries_for(12) == queries_for(1)
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_debate_list_runs_a_fixed_number_of_queries(
+    staff_client, make, django_assert_num_queries, count
+):
+    for _ in range(count):
+        make.debate(programme=make.programme())
+    page = reverse("admin:debates_debate_changelist")
+    staff_client.get(page)  # content types and permissions, cached from then on
+    with django_assert_num_queries(16):
+        assert staff_client.get(page).status_code == 200
