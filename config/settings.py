@@ -9,8 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.catalogues import with_catalogue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,7 +82,8 @@ MIDDLEWARE = [
     # Static files from gunicorn itself (hashed names, compressed, cached for a year).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, except that the admin takes the staff member's language (config/languages.py).
+    "config.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The language switcher, hreflang alternates and content marked as English.
+            "libraries": {"languages": "config.language_tags"},
         },
     },
 ]
@@ -163,13 +170,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The interface is English at /, Dari at /fa/ and Pashto at /ps/ (README, "Languages").
+# Django has no Pashto of its own, and calls fa Persian: this site's fa is Dari.
+LANG_INFO["ps"] = {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"}
+LANG_INFO["fa"] = {**LANG_INFO["fa"], "name": "Dari", "name_local": "دری"}
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
 LANGUAGE_CODE = "en"
-LANGUAGES = [
+INTERFACE_LANGUAGES = [
     ("en", _("English")),
     ("fa", _("Dari")),
     ("ps", _("Pashto")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A page is never right to left with English words: a language is offered (its URLs, the
+# switcher, hreflang, the admin) only once its compiled catalogue is in locale/.
+LANGUAGES = with_catalogue(INTERFACE_LANGUAGES, LOCALE_PATHS, default=LANGUAGE_CODE)
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kabul")
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -51,6 +52,12 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+]
+# The public pages and feeds: English at /, Dari at /fa/, Pashto at /ps/ (the languages
+# offered, settings.LANGUAGES). The admin, sitemap, robots.txt, the health check and
+# static files have one address whatever the language.
+urlpatterns += i18n_patterns(
     path("", include("reports.urls")),
     path("", include("debates.urls")),
-]
+    prefix_default_language=False,
+)

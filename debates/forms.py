@@ -28,6 +28,8 @@ def validate_query_words(value):
 QUERY_FIELD_OPTIONS = {
     "max_length": QUERY_MAX_LENGTH,
     "validators": [validate_query_words],
+    # Words typed in Dari or Pashto run right to left, in English left to right.
+    "widget": forms.TextInput(attrs={"dir": "auto"}),
 }
 
 

@@ -7,6 +7,7 @@ by ``section()`` below rather than Django's template, which takes seconds for 5,
 addresses.
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
@@ -14,7 +15,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import http_date
@@ -58,17 +59,30 @@ def section(request, sitemaps, section):
     changefreq = f"<changefreq>{site.changefreq}</changefreq>" if site.changefreq else ""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
     ]
     latest = None
     try:
-        for path, lastmod in site.entries(request.GET.get("p", 1)):
+        # The English addresses; each page is listed in every offered language.
+        with translation.override(settings.LANGUAGE_CODE):
+            entries = list(site.entries(request.GET.get("p", 1)))
+        for path, lastmod in entries:
             dated = ""
             if lastmod is not None:
                 latest = lastmod if latest is None else max(latest, lastmod)
                 day = timezone.localtime(lastmod).isoformat(timespec="seconds")
                 dated = f"<lastmod>{day}</lastmod>"
-            lines.append(f"<url><loc>{escape(base + path)}</loc>{dated}{changefreq}</url>\n")
+            versions = language_versions(base, path)
+            alternates = "".join(
+                f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(url)}"/>'
+                for code, url in versions
+            )
+            for code, url in versions:
+                if code != "x-default":
+                    lines.append(
+                        f"<url><loc>{escape(url)}</loc>{dated}{changefreq}{alternates}</url>\n"
+                    )
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(str(error)) from error
     lines.append("</urlset>\n")
@@ -76,6 +90,16 @@ def section(request, sitemaps, section):
     if latest is not None:
         response.headers["Last-Modified"] = http_date(latest.timestamp())
     return response
+
+
+def language_versions(base, path):
+    """(hreflang, absolute URL) of an English page in each offered language, then
+    x-default (English). config/urls.py's i18n_patterns prefix every other language."""
+    versions = [
+        (code, base + (path if code == settings.LANGUAGE_CODE else f"/{code}{path}"))
+        for code, _name in settings.LANGUAGES
+    ]
+    return [*versions, ("x-default", base + path)] if len(versions) > 1 else versions
 
 
 class LastModifiedSitemap(SectionSitemap):

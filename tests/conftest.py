@@ -1,8 +1,10 @@
+import struct
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
+from config.catalogues import with_catalogue
 from tests import factories
 
 
@@ -60,3 +62,22 @@ def pytest_sessionfinish(session, exitstatus):
     # A .ci/run step that selects a marker (-m slow) with no tests yet is not a failure.
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and session.config.option.markexpr:
         session.exitstatus = pytest.ExitCode.OK
+
+
+@pytest.fixture
+def every_language(settings, tmp_path):
+    """Dari and Pashto offered, as once their catalogues are compiled into locale/ (README,
+    "Languages"): here empty ones, so the pages have their addresses, switcher and layout
+    with English words."""
+    for code in ("fa", "ps"):
+        write_empty_catalogue(tmp_path / code / "LC_MESSAGES" / "django.mo")
+    settings.LOCALE_PATHS = [tmp_path]
+    settings.LANGUAGES = with_catalogue(settings.INTERFACE_LANGUAGES, [tmp_path], "en")
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def write_empty_catalogue(path):
+    """A compiled gettext catalogue (.mo) with no messages."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # magic, revision, number of strings, offsets of both tables, hash table size, offset
+    path.write_bytes(struct.pack("<7I", 0x950412DE, 0, 0, 28, 28, 0, 28))

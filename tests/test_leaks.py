@@ -148,6 +148,34 @@ def test_no_withheld_name_or_draft_reaches_any_public_response(client, sensitive
     assert leaks(pages, SECRETS) == []
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_withheld_name_or_draft_reaches_any_public_response_in_any_language(
+    client, sensitive_site, every_language
+):
+    debate = sensitive_site[0].get_absolute_url()
+    probes = [SECRETS["role speaker's name"], SECRETS["draft debate's statement"], "Said"]
+    pages = crawl(client, words=probes, limit=10000)
+
+    crawled = {page.url for page in pages}
+    for prefix in ("", "/fa", "/ps"):
+        for expected in [
+            f"{prefix}/debates/",
+            f"{prefix}{debate}",
+            f"{prefix}/topics/elections/",
+            f"{prefix}/provinces/ghor/",
+            f"{prefix}/speakers/qazi-matiullah-doorman/",
+            f"{prefix}/feeds/debates/",
+            f"{prefix}/feeds/reports/",
+            f"{prefix}/debates/?page=2",
+        ]:
+            assert expected in crawled
+        assert any(url.startswith(f"{prefix}/search/?q=") for url in crawled)
+    assert len(pages) < 10000
+
+    assert leaks(pages, SECRETS) == []
+
+
 def leaks(pages, secrets):
     """What each crawled page shows that it must not."""
     problems = []

@@ -79,10 +79,20 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("debates", [1, 50])
-@pytest.mark.parametrize(("url", "queries"), PAGES.items())
-def test_a_page_runs_a_fixed_number_of_queries(
-    client, make, django_assert_num_queries, debates, url, queries
+# English with 1 and 50 debates; Dari and Pashto, the same views under a prefix, with 1
+# (a query per item or per language would change the count already). The sitemap has one
+# address per section, listing every language.
+CASES = [(url, queries, debates) for url, queries in PAGES.items() for debates in (1, 50)] + [
+    (prefix + url, queries, 1)
+    for prefix in ("/fa", "/ps")
+    for url, queries in PAGES.items()
+    if not url.startswith("/sitemap")
+]
+
+
+@pytest.mark.parametrize(("url", "queries", "debates"), CASES)
+def test_a_page_runs_a_fixed_number_of_queries_in_every_language(
+    client, make, django_assert_num_queries, every_language, url, queries, debates
 ):
     build_site(make, debates)
     with django_assert_num_queries(queries):

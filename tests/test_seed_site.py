@@ -55,7 +55,7 @@ def test_the_kunduz_debate_shows_doormans_quote_under_its_position(client, seed)
 
 def test_the_kabul_debate_shows_its_anonymous_speaker_only_as_one_speaker(client, seed):
     text = text_of(client, "/debates/kabul-russia-taleban/")
-    assert '<cite class="speaker">one speaker in the Kabul debate</cite>' in text
+    assert '<cite class="speaker" dir="auto">one speaker in the Kabul debate</cite>' in text
     assert "Name on file" not in text and "kabul-speaker-1" not in text
 
 
