@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
@@ -782,7 +782,7 @@ class Consent(models.Model):
         }
 
 
-class DebateQuerySet(models.QuerySet):
+class DebateQuerySet(search.SearchableQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -853,16 +853,8 @@ class DebateQuerySet(models.QuerySet):
         return self.annotate(statement_count=Coalesce(models.Subquery(statements), 0))
 
     def matching(self, text):
-        """Debates whose title, summary, district or venue contain every word of ``text``."""
-        qs = self
-        for word in text.split():
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(district__icontains=word)
-                | Q(venue__icontains=word)
-            )
-        return qs
+        """Debates whose title, summary, district or venue hold every word of ``text``."""
+        return self.search(text)
 
 
 @dataclass
@@ -881,7 +873,7 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", _("Month")
 
 
-class Debate(Translatable):
+class Debate(Translatable, search.Searchable):
     TRANSLATED = ("title", "summary", "district", "venue")
 
     title = models.CharField(_("title"), max_length=300)
@@ -950,7 +942,10 @@ class Debate(Translatable):
 
     # A debate's page shows this many statements; a statement's link names its page.
     STATEMENTS_PER_PAGE = 100
-    history = tracked()
+    history = tracked(excluded_fields=["search_document"])
+
+    # The fields a debate is found by (see search.Searchable).
+    SEARCH_SOURCES = ("title", "summary", "district", "venue", "translations")
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -973,7 +968,9 @@ class Debate(Translatable):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-held_on"], name="debate_status_held_idx"),
+            # With the id, the newest debates come in the exact order lists and search
+            # sort by, so a page of their statements needs no sort of a whole day's.
+            models.Index(fields=["status", "-held_on", "-id"], name="debate_status_held_idx"),
             # Published debates counted per topic and per province (home, lists) from
             # the index alone.
             models.Index(fields=["topic", "status"], name="debate_topic_status_idx"),
@@ -1093,7 +1090,7 @@ class Debate(Translatable):
             )
 
 
-class StatementQuerySet(models.QuerySet):
+class StatementQuerySet(search.SearchableQuerySet):
     def published(self):
         """What the public may see: statements of published debates, none withheld."""
         return self.filter(debate__status=Status.PUBLISHED, withheld=False)
@@ -1139,56 +1136,6 @@ class StatementQuerySet(models.QuerySet):
 
     def newest_debates_first(self):
         return self.order_by("-debate__held_on", "-debate_id", "order", "id")
-
-    def search(self, text):
-        """Statements whose texts contain every word of ``text`` (see ``debates.search``).
-
-        PostgreSQL matches the stored, GIN-indexed vector of the search document; other
-        databases require every normalised word to occur in the document.
-        """
-        words = search.normalise(text)
-        if not words:
-            return self.none()
-        if connections[self.db].vendor == "postgresql":
-            return self.filter(search_document__matches=words)
-        qs = self
-        for word in words.split():
-            qs = qs.filter(search_document__contains=word)
-        return qs
-
-    # Every way statements are written in bulk keeps their search document current.
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.search_document = obj.build_search_document()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        sources = set(Statement.SEARCH_SOURCES)
-        if not sources & set(fields) or "search_document" in fields:
-            return super().bulk_update(objs, fields, *args, **kwargs)
-        objs = list(objs)
-        if sources <= set(fields):
-            for obj in objs:
-                obj.search_document = obj.build_search_document()
-            return super().bulk_update(objs, [*fields, "search_document"], *args, **kwargs)
-        # Some sources are not on the objects: rebuild from what the database now holds.
-        count = super().bulk_update(objs, fields, *args, **kwargs)
-        self.filter(pk__in=[obj.pk for obj in objs]).refresh_search_documents()
-        return count
-
-    def update(self, **values):
-        if "search_document" in values or not set(Statement.SEARCH_SOURCES) & set(values):
-            return super().update(**values)
-        ids = list(self.values_list("pk", flat=True))
-        count = super().update(**values)
-        self.model.objects.filter(pk__in=ids).refresh_search_documents()
-        return count
-
-    def refresh_search_documents(self):
-        """Rebuild the rows' search documents from their texts, in batches."""
-        search.refresh_documents(self, Statement.SEARCH_SOURCES, connections[self.db])
 
     def count_by_province_and_position(self):
         """``{(province_id, position_id): n}``; position_id None for no position."""
@@ -1243,7 +1190,7 @@ class Kind(models.TextChoices):
     PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
 
 
-class Statement(Corrected, Translatable):
+class Statement(Corrected, Translatable, search.Searchable):
     TRANSLATED = ("text",)
     TRANSLATION_EXTRA = ("method", "reviewed")
 
@@ -1308,17 +1255,12 @@ class Statement(Corrected, Translatable):
             "gone from every public page, feed and search at once; staff keep it."
         ),
     )
-    # What search matches: the normalised SEARCH_SOURCES, kept current by save() and the
-    # queryset's bulk writes (the importer's raw inserts set it too). Not history.
-    search_document = search.SearchDocumentField(
-        _("search document"), blank=True, default="", editable=False
-    )
 
     objects = StatementQuerySet.as_manager()
     history = tracked(excluded_fields=["search_document"])
 
-    # The fields a statement is found by (a dict such as ``translations`` is read
-    # through to its texts). Adding a source is one more name here.
+    # The fields a statement is found by (see search.Searchable); ``translations`` is
+    # read through to its texts.
     SEARCH_SOURCES = ("text", "original_text", "translations")
 
     class Meta:
@@ -1347,10 +1289,6 @@ class Statement(Corrected, Translatable):
                 .get("last")
             )
             self.order = 0 if last is None else last + 1
-        self.search_document = self.build_search_document()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.SEARCH_SOURCES):
-            kwargs["update_fields"] = {*update_fields, "search_document"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -1372,9 +1310,6 @@ class Statement(Corrected, Translatable):
                 .first()
             ) or 0
         return rank // Debate.STATEMENTS_PER_PAGE + 1
-
-    def build_search_document(self):
-        return search.document(getattr(self, name) for name in self.SEARCH_SOURCES)
 
     CORRECTED_FIELDS = ("speaker", "position", "kind", "text", "original_text", "original_language")
 

@@ -180,9 +180,7 @@ def search(request):
     debates = Debate.objects.none()
     if text:
         statements = Statement.objects.published().search(text).newest_debates_first()
-        debates = (
-            Debate.objects.published().matching(text).with_related().newest_first()[:SEARCH_DEBATES]
-        )
+        debates = Debate.objects.published().matching(text).with_related().newest_first()
     paginator = CappedPaginator(
         statements,
         STATEMENTS_PER_PAGE,
@@ -190,6 +188,8 @@ def search(request):
         # A statement's place in its debate, for its link, for the page's rows only.
         finish=lambda rows: rows.for_display(),
     )
+    # The newest matching debates, found as the statements are (see CappedPaginator).
+    debate_paginator = CappedPaginator(debates, SEARCH_DEBATES, cap=SEARCH_RESULTS_CAP)
     return render(
         request,
         "debates/search.html",
@@ -197,7 +197,7 @@ def search(request):
             "form": form,
             "query": text,
             "page_obj": paginator.get_page(request.GET.get("page")),
-            "debates": debates,
+            "debates": debate_paginator.get_page(1),
             "title": _("Search: %(query)s") % {"query": text} if text else _("Search"),
         },
     )

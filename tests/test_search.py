@@ -210,3 +210,28 @@ def test_on_postgresql_a_rare_word_sorted_by_date_is_found_through_the_gin_index
 
 def test_search_document_builder_reads_lists_and_dicts_of_texts():
     assert search.document(["Peace", ["كتاب", {"ps": "سوله"}], None]) == "peace کتاب سوله"
+
+
+def test_a_debate_is_found_by_its_dari_title_however_its_letters_are_typed(client, make):
+    debate = make.debate(title="گفتگوی صلح در کابل")
+    make.debate(title="Water rights")
+    response = client.get("/search/", {"q": "گفتگوي كابل"})
+    assert list(response.context["debates"]) == [debate]
+
+
+def test_a_debate_renamed_is_found_by_its_new_title_only(make):
+    debate = make.debate(title="Peace talks")
+    debate.title = "Water rights"
+    debate.save()
+    assert list(Debate.objects.matching("water")) == [debate]
+    assert list(Debate.objects.matching("peace")) == []
+
+
+def test_past_ten_debates_the_search_page_links_to_all_of_them(client, make, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_DEBATES", 2)
+    for day in range(1, 4):
+        make.debate(title="Peace talks", held_on=datetime.date(2015, 12, day))
+    response = client.get("/search/", {"q": "peace"})
+    assert [d.held_on.day for d in response.context["debates"]] == [3, 2]
+    assert "All 3 debates matching “peace”" in response.content.decode()
+    assert "/debates/?q=peace" in response.content.decode()
