@@ -588,10 +588,10 @@ class _Copy:
         names, defaults = self.names, self.defaults
         values = []
         for row in rows:
-            for field in self.prepared:
-                name = field.attname
+            for column in self.prepared:
+                name = column.attname
                 if name in row:
-                    row[name] = self.convert(field, row[name])
+                    row[name] = self.convert(column, row[name])
             values.append([row[name] if name in row else defaults[name] for name in names])
         for index in self.nullable_text:
             if any(value[index] == "" for value in values):
