@@ -36,6 +36,7 @@ from .models import (
     Status,
     Topic,
 )
+from .translation_admin import translated_form, translation_fields, translation_fieldsets
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -155,6 +156,11 @@ class MakeAnonymousAction:
 
 @admin.register(Programme)
 class ProgrammeAdmin(MakeAnonymousAction, HistoryAdmin):
+    form = translated_form(Programme)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "started_on", "ended_on"]}),
+        *translation_fieldsets(Programme),
+    ]
     list_display = ["name", "slug", "started_on", "ended_on", "debate_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -184,13 +190,19 @@ class ProvinceAdmin(MakeAnonymousAction, admin.ModelAdmin):
 
 class PositionInline(admin.TabularInline):
     model = Position
+    form = translated_form(Position)
     extra = 2
-    fields = ["order", "label", "slug", "stance"]
+    fields = ["order", "label", "slug", "stance", *translation_fields(Position)]
     prepopulated_fields = {"slug": ["label"]}
 
 
 @admin.register(Topic)
 class TopicAdmin(HistoryAdmin):
+    form = translated_form(Topic)
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "description"]}),
+        *translation_fieldsets(Topic),
+    ]
     list_display = ["title", "question", "position_count", "debate_count"]
     search_fields = ["title", "slug", "question"]
     prepopulated_fields = {"slug": ["title"]}
@@ -231,7 +243,7 @@ class ParticipantLabels:
         return field
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantFormBase(forms.ModelForm):
     """The participant form, with what lowering protection asks for: reason, consent.
 
     The rule itself is ``Participant.check_attribution_change``; the attribution it
@@ -334,6 +346,9 @@ class ParticipantForm(forms.ModelForm):
         return Consent(given_on=given_on, how=how, note=note)
 
 
+ParticipantForm = translated_form(Participant, ParticipantFormBase)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
     form = ParticipantForm
@@ -365,6 +380,7 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
             main.insert(3, "label_check")
         return [
             (None, {"fields": main}),
+            *translation_fieldsets(Participant, exclude=self.hidden_translations(request, obj)),
             (
                 _("Revealing more of this person"),
                 {
@@ -395,9 +411,14 @@ class ParticipantAdmin(MakeAnonymousAction, HistoryAdmin):
             ),
         ]
 
+    def hidden_translations(self, request, obj):
+        # A translated name is the name: hidden, and kept as it is, like the name.
+        return {"name"} if attribution.hides_name_from(obj, request.user) else set()
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
+        form.kept_keys = frozenset(self.hidden_translations(request, obj))
         return form
 
     def save_model(self, request, obj, form, change):
@@ -795,7 +816,7 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
         return formset
 
 
-class DebateForm(forms.ModelForm):
+class DebateFormBase(forms.ModelForm):
     # The signed-in user, set per request by DebateAdmin.get_form.
     user = None
 
@@ -813,6 +834,9 @@ class DebateForm(forms.ModelForm):
         if refusal:
             raise ValidationError(sentence(refusal))
         return cleaned
+
+
+DebateForm = translated_form(Debate, DebateFormBase)
 
 
 @admin.register(Debate)
@@ -852,6 +876,7 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
             _("Who came"),
             {"fields": ["moderator", "attendance_total", "attendance_women", "summary"]},
         ),
+        *translation_fieldsets(Debate),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -999,7 +1024,7 @@ class PositionAdmin(HistoryAdmin):
         return super().get_queryset(request).select_related("topic")
 
 
-class StatementForm(forms.ModelForm):
+class StatementFormBase(forms.ModelForm):
     # The signed-in user, set per request by StatementAdmin.get_form.
     user = None
 
@@ -1018,6 +1043,9 @@ class StatementForm(forms.ModelForm):
         if refusal:
             raise ValidationError(sentence(refusal))
         return cleaned
+
+
+StatementForm = translated_form(Statement, StatementFormBase)
 
 
 @admin.register(Statement)
@@ -1040,19 +1068,27 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
     paginator = CappedPaginator
     show_full_result_count = False
     autocomplete_fields = ["debate", "speaker"]
-    fields = [
-        "debate",
-        "order",
-        "speaker",
-        "position",
-        "kind",
-        "text",
-        "original_text",
-        "original_language",
-        "key",
-        "withheld",
-        "correction_note",
-        "corrected_on",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "debate",
+                    "order",
+                    "speaker",
+                    "position",
+                    "kind",
+                    "text",
+                    "original_text",
+                    "original_language",
+                    "key",
+                    "withheld",
+                    "correction_note",
+                    "corrected_on",
+                ]
+            },
+        ),
+        *translation_fieldsets(Statement),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -68,9 +68,9 @@ def public_profile(participant):
     if participant is None or participant.attribution != NAMED:
         return None
     return PublicProfile(
-        name=participant.name,
+        name=str(participant.localized("name")),
         slug=participant.slug,
-        role=participant.role,
+        role=str(participant.localized("role")),
         organisation=participant.organisation,
         province=participant.province,
     )
@@ -91,31 +91,33 @@ def public_speaker(participant, debate=None):
     if participant is None:
         return PublicSpeaker(label=_("an unidentified speaker"))
 
+    # Translated names and roles follow the same rule as the English ones: a withheld
+    # participant's name is read in no language.
     if participant.attribution == NAMED:
+        name, role = str(participant.localized("name")), str(participant.localized("role"))
         return PublicSpeaker(
-            label=public_speaker_label(participant.name, participant.role),
-            slug=participant.slug,
-            role=participant.role,
+            label=public_speaker_label(name, role), slug=participant.slug, role=role
         )
 
     if participant.attribution == ROLE:
         province = participant.province or (debate.province if debate else None)
-        role = participant.role or _("participant")
+        role = str(participant.localized("role")) or _("participant")
         if province is None:
             label = _("%(article)s %(role)s") % {"article": _article(role), "role": role}
         else:
             label = _("%(article)s %(role)s in %(province)s") % {
                 "article": _article(role),
                 "role": role,
-                "province": province.name,
+                "province": province.localized_name(),
             }
-        return PublicSpeaker(label=label, role=participant.role)
+        return PublicSpeaker(label=label, role=str(participant.localized("role")))
 
     # Anonymous, and any attribution nobody chose.
     if debate is None:
         return PublicSpeaker(label=_("an anonymous speaker"))
     return PublicSpeaker(
-        label=_("one speaker in the %(province)s debate") % {"province": debate.province.name}
+        label=_("one speaker in the %(province)s debate")
+        % {"province": debate.province.localized_name()}
     )
 
 

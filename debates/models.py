@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from . import attribution, search
+from . import attribution, languages, search
 from .history import record_bulk, tracked
+from .languages import LocalizedText
 from .localize import format_day, format_month
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
@@ -42,8 +43,53 @@ language_tag_validator = RegexValidator(
     code="invalid_language",
 )
 
-# Primary language subtags written right to left (Dari and Pashto above all).
-RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "pbt", "pbu", "ur", "he", "ug", "sd", "ckb"}
+
+class TranslationMethod(models.TextChoices):
+    HUMAN = languages.HUMAN, _("by a person")
+    MACHINE = languages.MACHINE, _("by machine")
+
+
+class Translatable(models.Model):
+    """Public text in Dari and Pashto beside the English, as the record format carries it.
+
+    ``translations`` is ``{"fa": {"title": ...}, "ps": {...}}``; ``TRANSLATED`` names the
+    fields a translation may hold, in the record format's order.
+    """
+
+    TRANSLATED: tuple[str, ...] = ()
+    # Keys a translation may carry besides text (a statement's method and review).
+    TRANSLATION_EXTRA: tuple[str, ...] = ()
+
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_("Dari (fa) and Pashto (ps) text, edited in the fields for each language."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def translation(self, field_name, language):
+        """The ``field_name`` text in ``language``, or "" when there is none."""
+        return ((self.translations or {}).get(language) or {}).get(field_name) or ""
+
+    def localized(self, field_name, language=None):
+        """``field_name`` in ``language`` (default: the page's), else the English."""
+        language = languages.primary(language) if language else languages.active()
+        if language != languages.ENGLISH:
+            text = self.translation(field_name, language)
+            if text:
+                return LocalizedText(text, language)
+        return LocalizedText(getattr(self, field_name), languages.ENGLISH)
+
+    def clean(self):
+        super().clean()
+        problems = languages.translation_problems(
+            self.translations, self.TRANSLATED, self.TRANSLATION_EXTRA
+        )
+        if problems:
+            raise ValidationError({"translations": problems})
 
 
 def slug_field(verbose_name=None, **kwargs):
@@ -175,7 +221,9 @@ class HasDebatesQuerySet(models.QuerySet):
         )
 
 
-class Programme(models.Model):
+class Programme(Translatable):
+    TRANSLATED = ("name", "description")
+
     name = models.CharField(_("name"), max_length=300)
     slug = slug_field()
     description = models.TextField(
@@ -211,6 +259,7 @@ class Programme(models.Model):
         return reverse("debates:debate_list") + f"?programme={self.slug}"
 
     def clean(self):
+        super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("A programme cannot end before it starts.")})
 
@@ -240,6 +289,14 @@ class Province(models.Model):
     def get_absolute_url(self):
         return reverse("debates:province_detail", args=[self.slug])
 
+    def localized_name(self, language=None):
+        """The name in ``language`` (default: the page's), else the English."""
+        language = languages.primary(language) if language else languages.active()
+        local = {"fa": self.name_fa, "ps": self.name_ps}.get(language)
+        if local:
+            return LocalizedText(local, language)
+        return LocalizedText(self.name, languages.ENGLISH)
+
 
 class Stance(models.TextChoices):
     FOR = "for", _("For")
@@ -248,7 +305,9 @@ class Stance(models.TextChoices):
     NEUTRAL = "neutral", _("Neutral")
 
 
-class Topic(models.Model):
+class Topic(Translatable):
+    TRANSLATED = ("title", "question", "description")
+
     title = models.CharField(_("title"), max_length=300)
     slug = slug_field()
     question = models.CharField(
@@ -293,7 +352,9 @@ class Topic(models.Model):
         return PositionMatrix(positions, with_unpositioned, rows)
 
 
-class Position(models.Model):
+class Position(Translatable):
+    TRANSLATED = ("label",)
+
     topic = models.ForeignKey(
         Topic, on_delete=models.CASCADE, related_name="positions", verbose_name=_("topic")
     )
@@ -447,7 +508,19 @@ ERASED = "erased"
 ERASURE_REASON = "name and organisation erased"
 
 
-class Participant(models.Model):
+def without_translated_names(translations):
+    """``translations`` with the translated names taken out (roles kept)."""
+    kept = {}
+    for language, values in (translations or {}).items():
+        values = {key: value for key, value in values.items() if key != "name"}
+        if values:
+            kept[language] = values
+    return kept
+
+
+class Participant(Translatable):
+    TRANSLATED = ("name", "role")
+
     name = models.CharField(
         _("name"), max_length=300, help_text=_("As staff know it; may be a single word.")
     )
@@ -544,7 +617,10 @@ class Participant(models.Model):
         from django.contrib.contenttypes.models import ContentType
 
         old = [value for value in (self.name, self.organisation, self.slug) if value]
+        old += [self.translation("name", language) for language in languages.TRANSLATION_LANGUAGES]
+        old = [value for value in old if value]
         with transaction.atomic():
+            self.translations = without_translated_names(self.translations)
             self.name = ERASED
             self.organisation = ERASED if self.organisation else ""
             # A slug is usually made from the name.
@@ -554,6 +630,11 @@ class Participant(models.Model):
             history = self.history.model.objects.filter(id=self.pk)
             history.update(name=self.name, slug=self.slug)
             history.exclude(organisation="").update(organisation=ERASED)
+            for row in history.only("history_id", "translations"):
+                if row.translations != without_translated_names(row.translations):
+                    history.filter(history_id=row.history_id).update(
+                        translations=without_translated_names(row.translations)
+                    )
             for row in history.exclude(history_change_reason__isnull=True).exclude(
                 history_change_reason=""
             ):
@@ -792,7 +873,9 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", _("Month")
 
 
-class Debate(search.Searchable):
+class Debate(Translatable, search.Searchable):
+    TRANSLATED = ("title", "summary", "district", "venue")
+
     title = models.CharField(_("title"), max_length=300)
     slug = slug_field()
     programme = models.ForeignKey(
@@ -862,7 +945,7 @@ class Debate(search.Searchable):
     history = tracked(excluded_fields=["search_document"])
 
     # The fields a debate is found by (see search.Searchable).
-    SEARCH_SOURCES = ("title", "summary", "district", "venue")
+    SEARCH_SOURCES = ("title", "summary", "district", "venue", "translations")
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -996,6 +1079,7 @@ class Debate(search.Searchable):
         return attribution.public_speaker(self.moderator, self)
 
     def clean(self):
+        super().clean()
         if (
             self.attendance_women is not None
             and self.attendance_total is not None
@@ -1106,7 +1190,10 @@ class Kind(models.TextChoices):
     PARAPHRASE = "paraphrase", _("Paraphrase (reported speech)")
 
 
-class Statement(Corrected, search.Searchable):
+class Statement(Corrected, Translatable, search.Searchable):
+    TRANSLATED = ("text",)
+    TRANSLATION_EXTRA = ("method", "reviewed")
+
     debate = models.ForeignKey(
         Debate, on_delete=models.CASCADE, related_name="statements", verbose_name=_("debate")
     )
@@ -1172,9 +1259,9 @@ class Statement(Corrected, search.Searchable):
     objects = StatementQuerySet.as_manager()
     history = tracked(excluded_fields=["search_document"])
 
-    # The fields a statement is found by (see search.Searchable): adding a source, e.g.
-    # a ``translations`` field, is one more name here.
-    SEARCH_SOURCES = ("text", "original_text")
+    # The fields a statement is found by (see search.Searchable); ``translations`` is
+    # read through to its texts.
+    SEARCH_SOURCES = ("text", "original_text", "translations")
 
     class Meta:
         ordering = ["debate", "order", "id"]
@@ -1266,8 +1353,7 @@ class Statement(Corrected, search.Searchable):
 
     @property
     def original_dir(self):
-        primary = self.original_language.split("-")[0].lower()
-        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+        return languages.direction(self.original_language)
 
     def clean(self):
         errors = {}
@@ -1284,8 +1370,35 @@ class Statement(Corrected, search.Searchable):
                 ) % {"position": self.position.label, "topic": debate.topic.title}
         if self.original_text and not self.original_language:
             errors["original_language"] = _("Give the language of the original text.")
+        translation_problems = self.translation_problems()
+        if translation_problems:
+            errors["translations"] = translation_problems
         if errors:
             raise ValidationError(errors)
+
+    def translation_problems(self):
+        problems = languages.translation_problems(
+            self.translations, self.TRANSLATED, self.TRANSLATION_EXTRA
+        )
+        for language, values in (self.translations or {}).items():
+            if not isinstance(values, dict):
+                continue
+            if values.get("method", languages.HUMAN) not in languages.TRANSLATION_METHODS:
+                problems.append(
+                    _("The %(language)s translation's method must be human or machine.")
+                    % {"language": language}
+                )
+            if not isinstance(values.get("reviewed", False), bool):
+                problems.append(
+                    _("The %(language)s translation's “reviewed” must be true or false.")
+                    % {"language": language}
+                )
+        return problems
+
+    def shown_text(self, language=None):
+        """The text a reader in ``language`` (default: the page's) gets: the words as
+        spoken, a translation or the English, and where it came from."""
+        return languages.statement_text(self, language)
 
 
 # A debate's page shows its statements and how its speakers are named: changing one

@@ -62,13 +62,19 @@ def normalise(text):
     return " ".join(_SEPARATORS.sub(" ", text).replace("_", " ").split())
 
 
+# Keys of a statement's translations that describe it rather than hold its words.
+TRANSLATION_METADATA = frozenset({"method", "reviewed"})
+
+
 def _texts(value):
     """The strings of a source field: a text, or the texts of a list or dict of them."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
+        for key, item in value.items():
+            # A translation's method ("human", "machine") is not what it says.
+            if key not in TRANSLATION_METADATA:
+                yield from _texts(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from _texts(item)

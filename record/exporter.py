@@ -185,7 +185,7 @@ def _topics(queryset):
     for row in (
         Position.objects.filter(topic_id__in=[t["id"] for t in topics])
         .order_by("topic_id", "order", "id")
-        .values("topic_id", "slug", "label", "stance")
+        .values("topic_id", "slug", "label", "stance", "translations")
     ):
         positions.setdefault(row["topic_id"], []).append(schema.to_record(schema.POSITION, row))
     for values in topics:

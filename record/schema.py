@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
+from debates.languages import TRANSLATION_LANGUAGES, canonical_translations
 from debates.models import (
     SLUG_PATTERN,
     Attribution,
@@ -33,6 +34,7 @@ from debates.models import (
     Statement,
     Status,
     Topic,
+    TranslationMethod,
     slug_validator,
 )
 from reports.models import Report
@@ -49,13 +51,22 @@ CHOICE = "choice"
 BOOL = "bool"  # true or false
 OBJECT = "object"
 LIST = "list"  # of objects (``schema``) or of slugs (``schema`` is None)
+TRANSLATIONS = "translations"  # {"fa": {...}, "ps": {...}}, each object of ``schema``
 
 # The model columns each kind of record is stored in (besides id and slug), read and
 # written by the importer and read by the exporter.
-PROGRAMME_FIELDS = ["name", "description", "started_on", "ended_on"]
-TOPIC_FIELDS = ["title", "question", "description"]
-POSITION_FIELDS = ["topic_id", "label", "stance", "order"]
-PARTICIPANT_FIELDS = ["name", "role", "organisation", "province_id", "gender", "attribution"]
+PROGRAMME_FIELDS = ["name", "description", "started_on", "ended_on", "translations"]
+TOPIC_FIELDS = ["title", "question", "description", "translations"]
+POSITION_FIELDS = ["topic_id", "label", "stance", "order", "translations"]
+PARTICIPANT_FIELDS = [
+    "name",
+    "role",
+    "organisation",
+    "province_id",
+    "gender",
+    "attribution",
+    "translations",
+]
 DEBATE_FIELDS = [
     "title",
     "province_id",
@@ -70,6 +81,7 @@ DEBATE_FIELDS = [
     "attendance_women",
     "summary",
     "status",
+    "translations",
 ]
 STATEMENT_FIELDS = [
     "debate_id",
@@ -82,6 +94,7 @@ STATEMENT_FIELDS = [
     "original_language",
     "key",
     "withheld",
+    "translations",
 ]
 REPORT_FIELDS = [
     "headline",
@@ -91,6 +104,7 @@ REPORT_FIELDS = [
     "programme_id",
     "published_on",
     "status",
+    "translations",
 ]
 
 
@@ -164,6 +178,20 @@ STATUS = Key(
     "status", CHOICE, default=Status.DRAFT, omit_default=False, choices=Status, field="status"
 )
 
+
+def translations_key(model, *extra):
+    """The ``translations`` key of ``model``'s records: per language, its TRANSLATED
+    texts (the model fields' rules apply) and ``extra`` keys."""
+    texts = tuple(Key(name, field=name) for name in model.TRANSLATED)
+    return Key(
+        "translations",
+        TRANSLATIONS,
+        default={},
+        schema=Schema(f"{model._meta.model_name} translation", model, texts + extra),
+        field="translations",
+    )
+
+
 POSITION = Schema(
     "position",
     Position,
@@ -171,6 +199,7 @@ POSITION = Schema(
         Key("slug", SLUG, required=True),
         Key("label", required=True, field="label"),
         Key("stance", CHOICE, required=True, choices=Stance, field="stance"),
+        translations_key(Position),
     ),
 )
 
@@ -183,6 +212,7 @@ PROGRAMME = Schema(
         Key("description", default="", field="description"),
         Key("started_on", DATE, field="started_on"),
         Key("ended_on", DATE, field="ended_on"),
+        translations_key(Programme),
     ),
 )
 
@@ -195,6 +225,7 @@ TOPIC = Schema(
         Key("question", default="", field="question"),
         Key("description", default="", field="description"),
         Key("positions", LIST, default=(), schema=POSITION),
+        translations_key(Topic),
     ),
 )
 
@@ -228,6 +259,7 @@ PARTICIPANT = Schema(
             omit_default=False,
             field="attribution",
         ),
+        translations_key(Participant),
         Key("consent", OBJECT, schema=CONSENT),
     ),
 )
@@ -254,6 +286,11 @@ STATEMENT = Schema(
         Key("original_language", default="", field="original_language"),
         # Withdrawn from the public; staff keep it. Written only when true.
         Key("withheld", BOOL, default=False, field="withheld"),
+        translations_key(
+            Statement,
+            Key("method", CHOICE, default=TranslationMethod.HUMAN, choices=TranslationMethod),
+            Key("reviewed", BOOL, default=False),
+        ),
     ),
 )
 
@@ -281,6 +318,7 @@ DEBATE = Schema(
         Key("summary", default="", field="summary"),
         STATUS,
         Key("statements", LIST, default=(), schema=STATEMENT),
+        translations_key(Debate),
     ),
 )
 
@@ -298,6 +336,7 @@ REPORT = Schema(
         STATUS,
         Key("debates", LIST, default=()),
         Key("quotes", LIST, default=()),
+        translations_key(Report),
     ),
 )
 
@@ -406,6 +445,8 @@ class Checker:
         return values
 
     def check_value(self, raw, key, schema, where):
+        if key.kind == TRANSLATIONS:
+            return self._check_translations(raw, key, where)
         if key.kind == OBJECT:
             return self.check_object(raw, key.schema, where) or _INVALID
         if key.kind == LIST:
@@ -468,6 +509,28 @@ class Checker:
             self.error(where, _("must not be empty"))
             return _INVALID
         return self._validate(raw, key, schema, where) if raw else raw
+
+    def _check_translations(self, raw, key, where):
+        """``raw`` as stored (``canonical_translations``), or _INVALID."""
+        if not isinstance(raw, dict):
+            self.error(where, _("expected an object, got %(type)s") % {"type": type_name(raw)})
+            return _INVALID
+        checked, valid = {}, True
+        for language, values in raw.items():
+            if language not in TRANSLATION_LANGUAGES:
+                self.error(
+                    f"{where}.{show_key(language)}",
+                    _("unknown language: use fa (Dari) or ps (Pashto)"),
+                )
+                valid = False
+                continue
+            errors_before = len(self.errors)
+            checked[language] = self.check_object(values, key.schema, f"{where}.{language}")
+            valid = valid and len(self.errors) == errors_before
+        if not valid:
+            return _INVALID
+        model = key.schema.model
+        return canonical_translations(checked, model.TRANSLATED, model.TRANSLATION_EXTRA)
 
     def _validate(self, raw, key, schema, where):
         """``raw``, if it passes the model field's validators (length, range, language)."""
@@ -578,8 +641,14 @@ def to_record(schema, values):
         value = values[key.name]
         if value is None or (key.omit_default and value == key.default):
             continue
-        if key.kind in (LIST, OBJECT, TEXT) and not value and not key.required:
+        if key.kind in (LIST, OBJECT, TEXT, TRANSLATIONS) and not value and not key.required:
             continue
+        if key.kind == TRANSLATIONS:
+            value = {
+                language: to_record(key.schema, value[language])
+                for language in TRANSLATION_LANGUAGES
+                if language in value
+            }
         if isinstance(value, datetime.date):
             value = value.isoformat()
         record[key.name] = value

@@ -7,6 +7,7 @@ second time, debate by debate, and only those the plan creates or changes are wr
 
 import csv
 import io
+import json
 import queue
 import threading
 from collections import Counter, defaultdict
@@ -235,6 +236,7 @@ class Writer:
                     "label": position["label"],
                     "stance": position["stance"],
                     "order": order,
+                    "translations": position["translations"],
                 }
                 row = existing.get(position["slug"])
                 if row is None:
@@ -552,9 +554,7 @@ class _Copy:
         self.model = model
         self.fields = _written_fields(model)
         self.names = [f.attname for f in self.fields]
-        self.defaults = {
-            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
-        }
+        self.defaults = {f.attname: self.convert(f, f.get_default()) for f in self.fields}
         quote = connection.ops.quote_name
         table = model._meta.db_table
         nullable = [quote(f.column) for f in self.fields if f.null]
@@ -576,15 +576,22 @@ class _Copy:
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
             self.sequence = cursor.fetchone()[0]
 
+    @staticmethod
+    def convert(field, value):
+        """``value`` as COPY's CSV takes it: JSON as its text, not the driver's adapter."""
+        if isinstance(field, models.JSONField):
+            return json.dumps(value, cls=field.encoder, ensure_ascii=False)
+        return field.get_db_prep_save(value, connection)
+
     def prepare(self, rows):
         """The rows (dicts of column values by attname) as tuples in column order."""
         names, defaults = self.names, self.defaults
         values = []
         for row in rows:
-            for convert in self.prepared:
-                name = convert.attname
+            for column in self.prepared:
+                name = column.attname
                 if name in row:
-                    row[name] = convert.get_db_prep_save(row[name], connection)
+                    row[name] = self.convert(column, row[name])
             values.append([row[name] if name in row else defaults[name] for name in names])
         for index in self.nullable_text:
             if any(value[index] == "" for value in values):

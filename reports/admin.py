@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from debates.admin import HistoryAdmin, changes_of, sentence
 from debates.history import update_with_history
 from debates.models import DELETE, Debate, Statement, Status
+from debates.translation_admin import translated_form, translation_fieldsets
 
 from .models import FeaturedQuote, Report, featured_quote_problem
 from .quotecheck import Verdict, check_quotes
@@ -69,7 +70,7 @@ class FeaturedQuoteInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReportForm(forms.ModelForm):
+class ReportFormBase(forms.ModelForm):
     # The signed-in user, set per request by ReportAdmin.get_form.
     user = None
 
@@ -82,6 +83,9 @@ class ReportForm(forms.ModelForm):
         if refusal:
             raise ValidationError(sentence(refusal))
         return cleaned
+
+
+ReportForm = translated_form(Report, ReportFormBase)
 
 
 @admin.register(Report)
@@ -104,6 +108,7 @@ class ReportAdmin(HistoryAdmin):
         (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
         (None, {"fields": ["programme", "published_on", "debates"]}),
         (_("Body"), {"fields": ["body"]}),
+        *translation_fieldsets(Report),
         (_("Correction (public)"), {"fields": ["corrected_on", "correction_note"]}),
         (_("Before publishing"), {"fields": ["quote_check", "preview"]}),
     ]

@@ -17,6 +17,7 @@ from debates.models import (
     Programme,
     Statement,
     Status,
+    Translatable,
     format_day,
     publishing_refusal,
     slug_field,
@@ -91,7 +92,9 @@ class ReportQuerySet(models.QuerySet):
         )
 
 
-class Report(Corrected):
+class Report(Corrected, Translatable):
+    TRANSLATED = ("headline", "standfirst", "body", "byline")
+
     headline = models.CharField(_("headline"), max_length=300)
     slug = slug_field()
     standfirst = models.CharField(

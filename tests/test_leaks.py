@@ -27,6 +27,9 @@ SECRETS = {
     "anonymous speaker's name": "Mirwais Withheldanon",
     "anonymous speaker's organisation": "Secretorg Of Anon",
     "anonymous speaker's slug": "zz-withheld-anon",
+    "role speaker's Dari name": "زرغونه پنهان‌نام",
+    "role speaker's Pashto name": "زرغونه پټ‌نوم",
+    "anonymous speaker's Dari name": "میرویس بی‌نام‌زاده",
     "unchosen attribution's name": "Nabila Unchosen",
     "anonymous moderator's name": "Hidden Moderatorname",
     "draft debate's title": "Draftdebate Title Zq",
@@ -49,6 +52,10 @@ def sensitive_site(make):
         role="provincial council member",
         province="AF-GHO",
         attribution="role",
+        translations={
+            "fa": {"name": SECRETS["role speaker's Dari name"], "role": "عضو شورای ولایتی"},
+            "ps": {"name": SECRETS["role speaker's Pashto name"]},
+        },
     )
     anonymous = make.participant(
         name=SECRETS["anonymous speaker's name"],
@@ -56,6 +63,7 @@ def sensitive_site(make):
         slug=SECRETS["anonymous speaker's slug"],
         role="teacher",
         attribution="anonymous",
+        translations={"fa": {"name": SECRETS["anonymous speaker's Dari name"]}},
     )
     unchosen = make.participant(name=SECRETS["unchosen attribution's name"], attribution="")
     moderator = make.participant(

@@ -21,6 +21,7 @@ from debates.models import Debate, Participant, Statement
 from record.exporter import export_record
 from record.models import ExportRecord
 from reports.models import Report
+from tests.admin_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -129,22 +130,7 @@ def form_data(url):
     """The change form at ``url`` as the admin fills it in, to post back changed."""
     response = superuser_client().get(url)
     assert response.status_code == 200
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    for form in forms:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[bound.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[bound.html_name] = [str(item) for item in value]
-            else:
-                data[bound.html_name] = str(value)
-    return data
+    return form_values(response)
 
 
 def inline_row(data, statement):

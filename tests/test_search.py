@@ -180,8 +180,8 @@ def test_on_postgresql_a_rare_word_sorted_by_date_is_found_through_the_gin_index
         # As the benchmark's record has them: every statement says the same words.
         cursor.execute(
             'INSERT INTO debates_statement (debate_id, "order", kind, text, original_text,'
-            " original_language, withheld, search_document, correction_note)"
-            " SELECT d.id, g, 'quote', t, '', '', false, lower(t), ''"
+            " original_language, withheld, search_document, correction_note, translations)"
+            " SELECT d.id, g, 'quote', t, '', '', false, lower(t), '', '{}'"
             " FROM debates_debate d, generate_series(1, 50) g,"
             " repeat('Statement ' || g || ' of debate ' || d.id || ' what was said ', 3) t"
         )
