@@ -208,6 +208,13 @@ def test_text_from_the_database_is_escaped(client, make):
     assert "&lt;b&gt;Bold&lt;/b&gt; title" in text
 
 
+def test_topic_titles_in_the_debate_filter_are_escaped(client, make):
+    make.debate(topic=make.topic(title="<b>Bold</b> topic", slug="bold"))
+    text = client.get("/debates/", {"topic": "bold"}).text
+    assert "<b>Bold</b>" not in text
+    assert '<option value="bold" selected>&lt;b&gt;Bold&lt;/b&gt; topic</option>' in text
+
+
 def test_the_topic_page_counts_statements_per_province_and_position(client, make):
     topic = make.topic(slug="russia")
     kunduz = make.debate(topic=topic, province="AF-KDZ")
