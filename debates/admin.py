@@ -1072,20 +1072,8 @@ class StatementAdmin(ParticipantLabels, HistoryAdmin):
         (
             None,
             {
-                "fields": [
-                    "debate",
-                    "order",
-                    "speaker",
-                    "position",
-                    "kind",
-                    "text",
-                    "original_text",
-                    "original_language",
-                    "key",
-                    "withheld",
-                    "correction_note",
-                    "corrected_on",
-                ]
+                # The inline's fields, with the debate and when it was corrected.
+                "fields": ["debate", *StatementInlineForm.Meta.fields, "corrected_on"]
             },
         ),
         *translation_fieldsets(Statement),
