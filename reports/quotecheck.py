@@ -53,17 +53,32 @@ def quoted_passages(body):
     return [(curly or straight).strip() for curly, straight in QUOTED.findall(body or "")]
 
 
+def _other_texts(statement):
+    """The words as spoken and the Dari and Pashto translations: a report in Dari or
+    Pashto quotes those."""
+    texts = [statement.original_text or ""]
+    texts += [
+        values.get("text") or ""
+        for values in (getattr(statement, "translations", None) or {}).values()
+        if isinstance(values, dict)
+    ]
+    return tuple(normalise(text) for text in texts if text)
+
+
 def _sources(statements):
     return [
-        (statement, normalise(statement.text), normalise(statement.original_text or ""))
-        for statement in statements
+        (statement, normalise(statement.text), _other_texts(statement)) for statement in statements
     ]
 
 
 def _source_of(wanted, sources):
     """The first statement of ``sources`` that contains the normalised passage ``wanted``."""
     return next(
-        (s for s, text, original in sources if wanted in text or (original and wanted in original)),
+        (
+            s
+            for s, text, others in sources
+            if wanted in text or any(wanted in other for other in others)
+        ),
         None,
     )
 
@@ -119,7 +134,7 @@ def redact_withdrawn(body, withheld_statements):
 
 def _closest(wanted, sources):
     best, best_ratio = None, 0.0
-    for statement, text, _original in sources:
+    for statement, text, _others in sources:
         matcher = difflib.SequenceMatcher(None, wanted, text, autojunk=False)
         # Compare with the best-aligned stretch of the statement, as passages are partial.
         block = max(matcher.get_matching_blocks(), key=lambda b: b.size)
