@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
+# Curly, straight and the guillemets Dari and Pashto quote with («»).
+QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"|«([^«»]+)»")
 # A near miss above this similarity is shown as a likely misquote of that statement.
 MISQUOTE_RATIO = 0.6
 
@@ -50,7 +51,7 @@ def normalise(text):
 
 def quoted_passages(body):
     """Every passage of ``body`` between quotation marks, in order."""
-    return [(curly or straight).strip() for curly, straight in QUOTED.findall(body or "")]
+    return [next(filter(None, groups)).strip() for groups in QUOTED.findall(body or "")]
 
 
 def _other_texts(statement):
@@ -123,7 +124,7 @@ def redact_withdrawn(body, withheld_statements):
         return body
 
     def replace(match):
-        passage = match.group(1) or match.group(2)
+        passage = next(filter(None, match.groups()))
         wanted = normalise(passage)
         if wanted and _source_of(wanted, sources) is not None:
             return match.group(0).replace(passage, WITHDRAWN_PASSAGE)
