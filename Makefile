@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve test lint format migrate demo check install clean superuser bench loadtest \
-	screenshots backup restore scale
+	screenshots backup restore scale messages
 
 help:
 	@echo "make run    set up, load the demo debates and serve the site at http://$(ADDR)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make test   set up and run the test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make format ruff format and ruff check --fix"
+	@echo "make messages  update locale/*/django.po from the code and compile them (needs GNU gettext)"
 	@echo "make bench  time importing and exporting STATEMENTS=100000 statements"
 	@echo "make loadtest  CLIENTS=64 clients on the public pages under gunicorn for DURATION=30 s"
 	@echo "make scale  import STATEMENTS=100000 realistic statements, time every page (docs/scale.md)"
@@ -68,6 +69,18 @@ format: install
 check: install
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The interface catalogues (README, "Languages"): every marked string of the code and
+# templates into locale/{fa,ps}, then compiled. Locations name the file only, so that
+# moving a line does not change the catalogues. Needs GNU gettext (apt: gettext).
+LOCALES := -l fa -l ps
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=demo --ignore=docs \
+	--ignore=staticfiles --ignore=build
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages $(LOCALES) --no-obsolete --add-location=file \
+		$(MESSAGES_IGNORE)
+	sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/django.po
+	DEBUG=1 $(BIN)/python manage.py compilemessages $(LOCALES) $(MESSAGES_IGNORE)
 
 # Import and export speed and memory on a synthetic file (DATABASE_URL picks the database).
 STATEMENTS ?= 100000

@@ -8,10 +8,12 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
+from debates import languages
+
 register = template.Library()
 
-# What the records are written in. Content is not translated yet: on a Dari or Pashto
-# page, each block of it says it is English, so that it is read and laid out as such.
+# What the records are written in: content with no translation into the page's language
+# is English, and says so on a Dari or Pashto page, so that it is read and laid out as such.
 CONTENT_LANGUAGE = "en"
 
 
@@ -51,11 +53,24 @@ def page_versions(context):
 
 
 @register.simple_tag
-def content_lang(language=CONTENT_LANGUAGE):
+def content_lang(text=CONTENT_LANGUAGE):
     """` lang="en" dir="ltr"` for content in another language than the page's, else
-    nothing: put it in the tag of each block of content."""
-    if language == get_language():
+    nothing: put it in the tag of each block of content.
+
+    ``text`` is the shown text (a LocalizedText or StatementText: ``topic.shown.title``,
+    ``statement.shown_text``) or a language tag; without it, the content is English.
+    """
+    language = languages.language_of(text)
+    if languages.primary(language) == languages.active():
         return ""
-    return format_html(
-        ' lang="{}" dir="{}"', language, "rtl" if get_language_info(language)["bidi"] else "ltr"
-    )
+    return format_html(' lang="{}" dir="{}"', language, languages.direction(language))
+
+
+@register.simple_tag
+def content_text(text):
+    """``text`` (a LocalizedText) inline: in a ``<span lang dir>`` when it is in another
+    language than the page's, bare when it is not."""
+    mark = content_lang(text)
+    if not mark:
+        return str(text)
+    return format_html("<span{}>{}</span>", mark, text)

@@ -911,21 +911,23 @@ DebateForm = translated_form(Debate, DebateFormBase)
 @admin.register(Debate)
 class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
     form = DebateForm
+    # What staff look for first (is it published, when, where, how far entered), before
+    # the long title, topic and programme, so it shows without scrolling sideways.
     list_display = [
-        "title",
-        "province",
-        "held_on",
-        "topic",
-        "programme",
         "status",
+        "held_on",
+        "province",
         "statement_count",
+        "title",
+        "topic_title",
+        "programme_name",
     ]
+    list_display_links = ["title"]
     list_filter = [
         "status",
         ("province", admin.RelatedOnlyFieldListFilter),
-        ("programme", admin.RelatedOnlyFieldListFilter),
         ("topic", admin.RelatedOnlyFieldListFilter),
-        "held_on",
+        ("programme", admin.RelatedOnlyFieldListFilter),
     ]
     date_hierarchy = "held_on"
     search_fields = ["title", "slug", "district", "venue", "summary"]
@@ -988,6 +990,16 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
     @admin.display(description=_("statements"), ordering="statement_count")
     def statement_count(self, obj):
         return obj.statement_count
+
+    # Not the foreign keys themselves: the admin keeps those on one line (class "nowrap"),
+    # and a long topic or programme name would push the table past the screen.
+    @admin.display(description=_("topic"), ordering="topic__title")
+    def topic_title(self, obj):
+        return obj.topic.title if obj.topic_id else None
+
+    @admin.display(description=_("programme"), ordering="programme__name")
+    def programme_name(self, obj):
+        return obj.programme.name if obj.programme_id else None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

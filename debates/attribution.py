@@ -50,11 +50,12 @@ class PublicSpeaker:
 
 @dataclass(frozen=True)
 class PublicProfile:
-    """What a named participant's public page shows."""
+    """What a named participant's public page shows; name and role in the page's
+    language where translated (LocalizedText, which knows its language)."""
 
-    name: str
+    name: object
     slug: str
-    role: str
+    role: object
     organisation: str
     province: object  # a Province, or None
 
@@ -68,9 +69,9 @@ def public_profile(participant):
     if participant is None or participant.attribution != NAMED:
         return None
     return PublicProfile(
-        name=str(participant.localized("name")),
+        name=participant.localized("name"),
         slug=participant.slug,
-        role=str(participant.localized("role")),
+        role=participant.localized("role"),
         organisation=participant.organisation,
         province=participant.province,
     )

@@ -141,6 +141,11 @@ class StatementText:
         return direction(self.language)
 
     @property
+    def is_original(self):
+        """Whether it is the words as spoken (so the original need not be shown beside it)."""
+        return self.source == "original"
+
+    @property
     def is_translation(self):
         return bool(self.translated_from)
 
@@ -159,6 +164,33 @@ class StatementText:
     @property
     def differs_from_page(self):
         return primary(self.language) != active()
+
+
+class ShownFields:
+    """The translated fields of an object in the page's language, for templates:
+    ``{{ topic.shown.title }}`` is ``topic.localized("title")``, a LocalizedText that
+    ``{% content_lang %}`` reads the language of."""
+
+    __slots__ = ("_fields", "_object")
+
+    def __init__(self, obj, fields):
+        self._object, self._fields = obj, fields
+
+    def __getitem__(self, field_name):
+        if field_name not in self._fields:
+            raise KeyError(field_name)
+        return self._object.localized(field_name)
+
+    def __getattr__(self, field_name):
+        try:
+            return self[field_name]
+        except KeyError:
+            raise AttributeError(field_name) from None
+
+
+def language_of(value):
+    """The language of a LocalizedText or StatementText, or ``value`` itself (a tag)."""
+    return getattr(value, "language", value) or ENGLISH
 
 
 def statement_text(statement, language=None):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import attribution, languages, search
 from .history import record_bulk, tracked
-from .languages import LocalizedText
+from .languages import LocalizedText, ShownFields
 from .localize import format_day, format_month
 
 SLUG_PATTERN = r"^[a-z0-9-]{1,100}$"
@@ -82,6 +82,11 @@ class Translatable(models.Model):
             if text:
                 return LocalizedText(text, language)
         return LocalizedText(getattr(self, field_name), languages.ENGLISH)
+
+    @property
+    def shown(self):
+        """Its translated fields in the page's language: ``{{ topic.shown.title }}``."""
+        return ShownFields(self, self.TRANSLATED)
 
     def clean(self):
         super().clean()
@@ -258,6 +263,12 @@ class Programme(Translatable):
     def get_absolute_url(self):
         return reverse("debates:debate_list") + f"?programme={self.slug}"
 
+    @property
+    def shown_name(self):
+        """Its name in the page's language, as lists of topics, provinces and programmes
+        name each item."""
+        return self.localized("name")
+
     def clean(self):
         super().clean()
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
@@ -297,6 +308,29 @@ class Province(models.Model):
             return LocalizedText(local, language)
         return LocalizedText(self.name, languages.ENGLISH)
 
+    def localized(self, field_name, language=None):
+        """As Translatable's: only the name has translations (in name_fa and name_ps)."""
+        if field_name == "name":
+            return self.localized_name(language)
+        return LocalizedText(getattr(self, field_name), languages.ENGLISH)
+
+    @property
+    def shown(self):
+        return ShownFields(self, ("name",))
+
+    @property
+    def shown_name(self):
+        return self.localized_name()
+
+    @property
+    def other_name(self):
+        """The name shown beside ``shown_name``: the Dari one beside the English, the
+        English beside a Dari or Pashto one; empty when there is none to add."""
+        shown = self.localized_name()
+        if shown.language == languages.ENGLISH:
+            return self.localized_name("fa") if self.name_fa else LocalizedText("", "fa")
+        return LocalizedText(self.name, languages.ENGLISH)
+
 
 class Stance(models.TextChoices):
     FOR = "for", _("For")
@@ -333,6 +367,10 @@ class Topic(Translatable):
 
     def get_absolute_url(self):
         return reverse("debates:topic_detail", args=[self.slug])
+
+    @property
+    def shown_name(self):
+        return self.localized("title")
 
     def province_position_matrix(self, positions):
         """Where each view was voiced: published statements per province and position."""

@@ -1,14 +1,12 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from debates.feeds import PlainTextAtom1Feed, as_datetime
+from debates.feeds import ContentFeed, as_datetime
 
 from .models import Report, attach_withdrawn
 
 
-class ReportsFeed(Feed):
-    feed_type = PlainTextAtom1Feed
+class ReportsFeed(ContentFeed):
     title = _("Debate Record: reports")
     subtitle = _("Stories written from public debates, newest first.")
     link = reverse_lazy("reports:report_list")
@@ -18,13 +16,13 @@ class ReportsFeed(Feed):
         return attach_withdrawn(Report.objects.published().newest_first()[:50])
 
     def item_title(self, item):
-        return item.headline
+        return item.localized("headline")
 
     def item_description(self, item):
         return item.description
 
     def item_author_name(self, item):
-        return item.byline or None
+        return str(item.localized("byline")) or None
 
     def item_pubdate(self, item):
         return as_datetime(item.published_on) if item.published_on else item.created_at

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from debates.history import tracked
+from debates.languages import LocalizedText
 from debates.models import (
     PUBLISH_REPORT,
     Corrected,
@@ -214,24 +215,32 @@ class Report(Corrected, Translatable):
         if self.pk is None:
             return []
         return list(
-            Statement.objects.filter(withheld=True, debate__reports=self).only(
-                "text", "original_text", "withheld"
-            )
+            Statement.objects.filter(withheld=True, debate__reports=self).only(*WITHDRAWN_FIELDS)
         )
 
     @property
     def public_body(self):
-        """The body as the public reads it: passages quoting withheld statements withdrawn."""
-        return redact_withdrawn(self.body, self.withdrawn_statements)
+        """The body as the public reads it, in the page's language where translated:
+        passages quoting withheld statements (in any language) withdrawn."""
+        body = self.localized("body")
+        return LocalizedText(redact_withdrawn(body.text, self.withdrawn_statements), body.language)
 
     @property
     def body_html(self):
-        return render_markdown(self.public_body)
+        return render_markdown(self.public_body.text)
 
     @property
     def description(self):
-        """One line for link previews and feeds."""
-        return self.standfirst or plain_text(self.public_body, limit=200)
+        """One line for link previews and feeds, in the page's language where translated."""
+        standfirst = self.localized("standfirst")
+        if standfirst:
+            return standfirst
+        body = self.public_body
+        return LocalizedText(plain_text(body.text, limit=200), body.language)
+
+
+# What redacting a body needs of a withheld statement: its words in every language.
+WITHDRAWN_FIELDS = ("text", "original_text", "translations", "withheld")
 
 
 def attach_withdrawn(reports):
@@ -243,7 +252,7 @@ def attach_withdrawn(reports):
     statements = (
         Statement.objects.filter(withheld=True, debate__reports__in=reports)
         .annotate(report_id=F("debate__reports"))
-        .only("text", "original_text", "withheld")
+        .only(*WITHDRAWN_FIELDS)
     )
     for statement in statements:
         found[statement.report_id].append(statement)

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"")
+# Curly, straight and the guillemets Dari and Pashto quote with («»).
+QUOTED = re.compile(r"“([^“”]+)”|\"([^\"]+)\"|«([^«»]+)»")
 # A near miss above this similarity is shown as a likely misquote of that statement.
 MISQUOTE_RATIO = 0.6
 
@@ -50,20 +51,35 @@ def normalise(text):
 
 def quoted_passages(body):
     """Every passage of ``body`` between quotation marks, in order."""
-    return [(curly or straight).strip() for curly, straight in QUOTED.findall(body or "")]
+    return [next(filter(None, groups)).strip() for groups in QUOTED.findall(body or "")]
+
+
+def _other_texts(statement):
+    """The words as spoken and the Dari and Pashto translations: a report in Dari or
+    Pashto quotes those."""
+    texts = [statement.original_text or ""]
+    texts += [
+        values.get("text") or ""
+        for values in (getattr(statement, "translations", None) or {}).values()
+        if isinstance(values, dict)
+    ]
+    return tuple(normalise(text) for text in texts if text)
 
 
 def _sources(statements):
     return [
-        (statement, normalise(statement.text), normalise(statement.original_text or ""))
-        for statement in statements
+        (statement, normalise(statement.text), _other_texts(statement)) for statement in statements
     ]
 
 
 def _source_of(wanted, sources):
     """The first statement of ``sources`` that contains the normalised passage ``wanted``."""
     return next(
-        (s for s, text, original in sources if wanted in text or (original and wanted in original)),
+        (
+            s
+            for s, text, others in sources
+            if wanted in text or any(wanted in other for other in others)
+        ),
         None,
     )
 
@@ -108,7 +124,7 @@ def redact_withdrawn(body, withheld_statements):
         return body
 
     def replace(match):
-        passage = match.group(1) or match.group(2)
+        passage = next(filter(None, match.groups()))
         wanted = normalise(passage)
         if wanted and _source_of(wanted, sources) is not None:
             return match.group(0).replace(passage, WITHDRAWN_PASSAGE)
@@ -119,7 +135,7 @@ def redact_withdrawn(body, withheld_statements):
 
 def _closest(wanted, sources):
     best, best_ratio = None, 0.0
-    for statement, text, _original in sources:
+    for statement, text, _others in sources:
         matcher = difflib.SequenceMatcher(None, wanted, text, autojunk=False)
         # Compare with the best-aligned stretch of the statement, as passages are partial.
         block = max(matcher.get_matching_blocks(), key=lambda b: b.size)

@@ -3,8 +3,8 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
-from config.catalogues import with_catalogue
 from tests import factories
 
 
@@ -18,6 +18,14 @@ def _plain_http(settings):
 def _two_factor_optional(settings):
     # REQUIRE_2FA is on without DEBUG; tests/test_login_protection.py turns it on itself.
     settings.REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # A request to /fa/ leaves Dari active in the thread; each test starts in English.
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -65,15 +73,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture
-def every_language(settings, tmp_path):
-    """Dari and Pashto offered, as once their catalogues are compiled into locale/ (README,
-    "Languages"): here empty ones, so the pages have their addresses, switcher and layout
-    with English words."""
-    for code in ("fa", "ps"):
-        write_empty_catalogue(tmp_path / code / "LC_MESSAGES" / "django.mo")
-    settings.LOCALE_PATHS = [tmp_path]
-    settings.LANGUAGES = with_catalogue(settings.INTERFACE_LANGUAGES, [tmp_path], "en")
-    return [code for code, _name in settings.LANGUAGES]
+def every_language(settings):
+    """The interface languages: English, and Dari and Pashto, offered because their
+    catalogues are compiled in locale/ (README, "Languages")."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    assert languages == ["en", "fa", "ps"], "locale/ lacks a compiled catalogue"
+    return languages
 
 
 def write_empty_catalogue(path):

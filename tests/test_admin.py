@@ -268,6 +268,43 @@ def test_debate_list_filters_by_province_and_searches_titles(staff_client, make)
     assert [d.title for d in by_search.context["cl"].result_list] == ["Election reform"]
 
 
+def test_debate_list_shows_status_date_province_and_statement_count_before_the_title(
+    staff_client, make
+):
+    debate = make.debate(title="Water rights", status="review", province="AF-GHO")
+    make.statement(debate)
+    make.statement(debate)
+    page = staff_client.get(reverse("admin:debates_debate_changelist")).content.decode()
+    columns = ["status", "held_on", "province", "statement_count", "title", "topic_title"]
+    places = [page.index(f'class="sortable column-{name}') for name in columns]
+    assert places == sorted(places)
+    row = page[page.index('<tr><td class="action-checkbox">') :]
+    row = row[: row.index("</tr>")]
+    assert [cell in row for cell in ("Waiting for review", "Ghor", ">2<", "Water rights")] == [
+        True
+    ] * 4
+    # The title opens the debate.
+    assert f'<a href="{reverse("admin:debates_debate_change", args=[debate.pk])}' in row
+
+
+def test_debate_list_filters_by_status_province_topic_and_programme(staff_client, make):
+    water = make.topic(title="Water rights")
+    make.debate(title="Kunduz water", status="review", topic=water, programme=make.programme())
+    make.debate(title="Ghor elections", status="draft", province="AF-GHO")
+    changelist = reverse("admin:debates_debate_changelist")
+    response = staff_client.get(changelist)
+    titles = [str(spec.title) for spec in response.context["cl"].filter_specs]
+    assert titles == ["status", "province", "topic", "programme"]
+
+    def listed(**query):
+        response = staff_client.get(changelist, query)
+        return [debate.title for debate in response.context["cl"].result_list]
+
+    assert listed(status__exact="review") == ["Kunduz water"]
+    assert listed(topic__id__exact=water.pk) == ["Kunduz water"]
+    assert listed(programme__isnull="True") == ["Ghor elections"]
+
+
 def test_topics_are_edited_with_their_positions_inline(staff_client):
     response = staff_client.post(
         reverse("admin:debates_topic_add"),

@@ -129,6 +129,47 @@ def test_an_editor_changes_a_debate_with_the_admins_scripts_and_no_policy_violat
     assert popup_watched.problems == []  # its last page, the response that closes it
 
 
+@pytest.fixture
+def long_titles(site, make):
+    """Debates with titles, topics and programmes as long as real ones get."""
+    programme = make.programme(name="Afghanistan's provincial debates on the region " * 2)
+    topic = make.topic(title="Russia, the Taleban and Islamic State in the north " * 2)
+    for n in range(3):
+        make.debate(
+            title=f"Russia's overture to the Taleban, seen from the province {n} " * 3,
+            topic=topic,
+            programme=programme,
+            status="review",
+        )
+    return site
+
+
+def log_in(page, url):
+    page.goto(f"{url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-12345!")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+
+
+def test_the_debate_list_shows_status_and_statement_count_without_scrolling_at_1280(
+    long_titles, browser
+):
+    url, _ = long_titles
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, url)
+    page.goto(f"{url}/admin/debates/debate/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # The table scrolls inside its own box when too wide: it must not need to.
+    assert page.eval_on_selector(".results", "box => box.scrollWidth <= box.clientWidth")
+    for column in ("status", "held_on", "province", "statement_count"):
+        right = page.eval_on_selector(
+            f"#result_list th.column-{column}", "th => th.getBoundingClientRect().right"
+        )
+        assert right <= 1280, column
+
+
 def test_a_public_page_renders_under_its_policy_without_a_violation(site, browser):
     url, _ = site
     page = browser.new_page()

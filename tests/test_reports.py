@@ -127,5 +127,5 @@ def test_markdown_never_lets_scripts_or_event_handlers_through(body, forbidden):
 
 def test_a_report_description_falls_back_to_the_body_as_plain_text():
     report = Report(body="**Bold** start of a *long* story.", standfirst="")
-    assert report.description == "Bold start of a long story."
+    assert str(report.description) == "Bold start of a long story."
     assert plain_text("word " * 100, limit=20).endswith("…")

@@ -32,6 +32,11 @@ def locations(client, url):
     ]
 
 
+def in_every_language(debate):
+    url = debate.get_absolute_url()
+    return [url, f"/fa{url}", f"/ps{url}"]
+
+
 def lastmods(client, url):
     """{path: the day of its lastmod, or None} of a sitemap file."""
     root = ET.fromstring(client.get(url).content)
@@ -72,10 +77,10 @@ def test_a_long_section_is_split_into_pages_the_index_lists(client, make, monkey
     assert "/sitemap-debates.xml" in index
     assert "/sitemap-debates.xml?p=2" in index
     assert "/sitemap-debates.xml?p=3" not in index
-    # Newest first, two to a page.
+    # Newest first, two debates to a page, each in every language.
     first = locations(client, "/sitemap-debates.xml")
-    assert first == [debates[2].get_absolute_url(), debates[1].get_absolute_url()]
-    assert locations(client, "/sitemap-debates.xml?p=2") == [debates[0].get_absolute_url()]
+    assert first == in_every_language(debates[2]) + in_every_language(debates[1])
+    assert locations(client, "/sitemap-debates.xml?p=2") == in_every_language(debates[0])
     assert client.get("/sitemap-debates.xml?p=3").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
 

@@ -1,0 +1,97 @@
+"""The interface catalogues in locale/: made from the code, compiled, and sound.
+
+`make messages` writes them (README, "Languages"); these tests read the .po files with
+polib, as a reviewer or a translation tool would.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+LANGUAGES = ("fa", "ps")
+# What the project's `make messages` reads: its code and templates.
+SOURCES = ("accounts", "backup", "config", "debates", "record", "reports", "templates")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdr]|%[sdr]|\{(\w*)\}")
+
+
+def catalogue(language, suffix="po"):
+    return BASE / "locale" / language / "LC_MESSAGES" / f"django.{suffix}"
+
+
+def translations(entries):
+    """{(context, message): translation} of the translated, not fuzzy entries."""
+    found = {}
+    for entry in entries:
+        if not entry.msgid or "fuzzy" in entry.flags or entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            forms = tuple(entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural))
+            if all(forms):
+                found[entry.msgctxt, entry.msgid] = forms
+        elif entry.msgstr:
+            found[entry.msgctxt, entry.msgid] = entry.msgstr
+    return found
+
+
+def placeholders(text):
+    return sorted(name or brace or "%" for name, brace in PLACEHOLDER.findall(text))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalogue_holds_exactly_the_translations_of_its_po_file(language):
+    po = polib.pofile(str(catalogue(language)))
+    mo = polib.mofile(str(catalogue(language, "mo")))
+
+    assert translations(mo) == translations(po), "run `make messages` to compile it"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_translation_keeps_every_placeholder_of_its_message(language):
+    broken = []
+    for entry in polib.pofile(str(catalogue(language))):
+        wanted = placeholders(entry.msgid)
+        if entry.msgid_plural:
+            texts = [text for text in entry.msgstr_plural.values() if text]
+            # A plural form may leave out the number ("one debate"); never add a name.
+            broken += [
+                (entry.msgid, text)
+                for text in texts
+                if not set(placeholders(text)) <= set(placeholders(entry.msgid_plural))
+            ]
+        elif entry.msgstr and placeholders(entry.msgstr) != wanted:
+            broken.append((entry.msgid, entry.msgstr))
+    assert broken == []
+
+
+@pytest.mark.skipif(
+    not (shutil.which("xgettext") and shutil.which("make")),
+    reason="GNU gettext is not installed (apt: gettext); .ci/run installs it",
+)
+def test_every_string_marked_in_the_code_is_in_the_catalogues(tmp_path):
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in (*SOURCES, "locale"):
+        shutil.copytree(BASE / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("manage.py", "Makefile", "pyproject.toml"):
+        shutil.copy2(BASE / name, copy / name)
+    venv = Path(sys.executable).parent.parent
+
+    subprocess.run(
+        ["make", "-s", "-C", str(copy), "messages", f"VENV={venv}"],
+        check=True,
+        capture_output=True,
+    )
+
+    for language in LANGUAGES:
+        made = polib.pofile(str(copy / "locale" / language / "LC_MESSAGES" / "django.po"))
+        shipped = polib.pofile(str(catalogue(language)))
+        missing = {entry.msgid for entry in made} - {entry.msgid for entry in shipped}
+        stale = {entry.msgid for entry in shipped} - {entry.msgid for entry in made}
+        assert (missing, stale) == (set(), set()), "run `make messages` and translate"
