@@ -205,9 +205,65 @@ class PositionInline(admin.TabularInline):
     prepopulated_fields = {"slug": ["label"]}
 
 
+class TopicRuleForm(forms.ModelForm):
+    """A topic's or a position's form, refused as ``Topic.change_refusal`` says.
+
+    The admin shows a public topic read-only to those who may not change it; this
+    also guards restoring a version from the history, which saves the form as it is.
+    """
+
+    # The signed-in user, set per request by TopicRule.get_form.
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        topic = self.instance if isinstance(self.instance, Topic) else self.instance.topic
+        # Every field, not only those changed from the form's initial values: restoring
+        # a version starts from that version's values, not from what is stored.
+        refusal = Topic.change_refusal(self.user, dict(cleaned), public=topic.is_public)
+        if refusal:
+            raise ValidationError(sentence(refusal))
+        return cleaned
+
+
+class TopicRule:
+    """A topic, and its positions, are changed as ``Topic.change_refusal`` allows:
+    a public one (a published debate is on it) is read-only to those who may not, so
+    its form (inline positions included) cannot be saved by them, whenever it became
+    public."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def topic_refusal(self, request, topic, changes):
+        if topic is None:
+            return None
+        return Topic.change_refusal(request.user, changes, public=topic.is_public)
+
+    def has_change_permission(self, request, obj=None):
+        if self.topic_refusal(request, self.topic_of(obj), {"title": True}):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self.topic_refusal(request, self.topic_of(obj), DELETE):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Say why the page is read-only, and whom to ask.
+        obj = self.get_object(request, unquote(object_id))
+        refusal = self.topic_refusal(request, self.topic_of(obj), {"title": True})
+        if request.method == "GET" and refusal:
+            self.message_user(request, sentence(refusal), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
-    form = translated_form(Topic)
+class TopicAdmin(TopicRule, HistoryAdmin):
+    form = translated_form(Topic, TopicRuleForm)
     fieldsets = [
         (None, {"fields": ["title", "slug", "question", "description"]}),
         *translation_fieldsets(Topic),
@@ -228,6 +284,9 @@ class TopicAdmin(HistoryAdmin):
                 debate_count=Count("debates", distinct=True),
             )
         )
+
+    def topic_of(self, obj):
+        return obj
 
     @admin.display(description=_("positions"), ordering="position_count")
     def position_count(self, obj):
@@ -1092,9 +1151,13 @@ class DebateAdmin(ParticipantLabels, MakeAnonymousAction, HistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(HistoryAdmin):
-    """Listed for search and autocomplete; positions are edited inline on their topic."""
+class PositionAdmin(TopicRule, HistoryAdmin):
+    """Listed for search and autocomplete; positions are edited inline on their topic.
 
+    Added there too, and never moved to another topic: the rule is the topic's.
+    """
+
+    form = TopicRuleForm
     list_display = ["label", "topic", "stance", "slug"]
     list_filter = ["stance", ("topic", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["label", "slug", "topic__title"]
@@ -1103,6 +1166,15 @@ class PositionAdmin(HistoryAdmin):
     def get_queryset(self, request):
         # A position is labelled with its topic's title, in autocomplete too.
         return super().get_queryset(request).select_related("topic")
+
+    def topic_of(self, obj):
+        return obj.topic if obj is not None else None
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "topic"]
 
 
 class StatementFormBase(forms.ModelForm):

@@ -339,6 +339,12 @@ class Stance(models.TextChoices):
     NEUTRAL = "neutral", _("Neutral")
 
 
+class TopicQuerySet(HasDebatesQuerySet):
+    def public(self):
+        """Topics the public sees: those with a published debate on them."""
+        return self.having_published_debates()
+
+
 class Topic(Translatable):
     TRANSLATED = ("title", "question", "description")
 
@@ -354,7 +360,7 @@ class Topic(Translatable):
         validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
 
-    objects = HasDebatesQuerySet.as_manager()
+    objects = TopicQuerySet.as_manager()
     history = tracked()
 
     class Meta:
@@ -367,6 +373,34 @@ class Topic(Translatable):
 
     def get_absolute_url(self):
         return reverse("debates:topic_detail", args=[self.slug])
+
+    @cached_property
+    def is_public(self):
+        """Whether a published debate is on it: the public then reads it and its positions."""
+        return self.pk is not None and Topic.objects.public().filter(pk=self.pk).exists()
+
+    @classmethod
+    def change_refusal(cls, user, changes, *, public=False):
+        """Why ``user`` may not make ``changes`` to a topic or its positions, or None.
+
+        ``public`` is whether a published debate is on the topic (``is_public``); pass
+        ``DELETE`` as ``changes`` to ask about deleting. Whoever may add topics (Data
+        entry too) creates one with its positions and changes them while no published
+        debate is on it, so a debate on a new motion need not wait; from the first
+        published debate on, what the public reads on its pages is changed by those who
+        may publish debates (Editors).
+        """
+        return publishing_refusal(
+            user,
+            changes,
+            protective={},
+            published=public,
+            publish_permission=PUBLISH_DEBATE,
+            published_message=_(
+                "the topic is public (a published debate is on it): changing it or its "
+                "positions needs permission to publish debates; ask an editor"
+            ),
+        )
 
     @property
     def shown_name(self):

@@ -95,6 +95,31 @@ def statement_columns(plan, values, debate_id, topic_id, order):
     return columns
 
 
+def position_columns(topic_id, order, values):
+    """The Position columns of checked position ``values``, ``order``-th of its topic."""
+    return {
+        "topic_id": topic_id,
+        "label": values["label"],
+        "stance": values["stance"],
+        "order": order,
+        "translations": values["translations"],
+    }
+
+
+def positions_change(plan, upsert):
+    """Whether the file's topic ``upsert`` (stored) adds, changes or drops a position."""
+    stored = plan.positions.get(upsert.row["id"], {})
+    listed = upsert.values.get("positions") or []
+    if any(index == upsert.index for index, _row in plan.stale_positions):
+        return True
+    for order, position in enumerate(listed):
+        row = stored.get(position["slug"])
+        columns = position_columns(upsert.row["id"], order, position)
+        if row is None or any(columns[name] != row[name] for name in POSITION_FIELDS):
+            return True
+    return False
+
+
 def record_columns(item_schema, values):
     """The model columns of ``values`` that map one to one to a key of ``item_schema``."""
     return {

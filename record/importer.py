@@ -23,11 +23,19 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from debates.models import Debate, Participant, Statement, Status
+from debates.models import Debate, Participant, Statement, Status, Topic
 from reports.models import FeaturedQuote, Report
 
 from . import parse, schema
-from .check import changes, check, debate_columns, report_columns, rows_multi
+from .check import (
+    changes,
+    check,
+    debate_columns,
+    positions_change,
+    record_columns,
+    report_columns,
+    rows_multi,
+)
 from .errors import RecordError
 from .exporter import synthetic_key
 from .history import ImportHistory, import_reason
@@ -224,7 +232,30 @@ def check_permissions(plan, user):
             f"topics[{index}].positions",
             _("you do not have permission to delete positions the file no longer lists"),
         )
+    check_topics(plan, user)
     check_publishing(plan, user)
+
+
+def check_topics(plan, user):
+    """Add to ``plan.errors`` the changes to public topics ``user`` may not make.
+
+    The rule is ``Topic.change_refusal``, as in the admin: a topic with a published
+    debate on it, and its positions, are changed only by those who may publish debates.
+    """
+    stored = [upsert.row["id"] for upsert in plan.topics.values() if upsert.row]
+    public = {row["id"] for row in rows_multi(Topic.objects.public(), "id", stored, ["id"])}
+    for upsert in plan.topics.values():
+        if upsert.row is None or upsert.row["id"] not in public:
+            continue
+        try:
+            changed = changes(record_columns(schema.TOPIC, upsert.values), upsert.row)
+            if positions_change(plan, upsert):
+                changed["positions"] = upsert.values.get("positions")
+        except KeyError:
+            continue  # a value with an error: nothing is written anyway
+        refusal = Topic.change_refusal(user, changed, public=True)
+        if refusal:
+            plan.error(f"topics[{upsert.index}]", refusal)
 
 
 def check_publishing(plan, user):

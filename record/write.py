@@ -35,6 +35,7 @@ from . import parse, schema
 from .check import (
     CHUNK,
     debate_columns,
+    position_columns,
     record_columns,
     report_columns,
     rows_multi,
@@ -231,13 +232,7 @@ class Writer:
             topic_id = plan.id_of("topics", slug)
             existing = plan.positions.setdefault(topic_id, {})
             for order, position in enumerate(upsert.values["positions"]):
-                columns = {
-                    "topic_id": topic_id,
-                    "label": position["label"],
-                    "stance": position["stance"],
-                    "order": order,
-                    "translations": position["translations"],
-                }
+                columns = position_columns(topic_id, order, position)
                 row = existing.get(position["slug"])
                 if row is None:
                     to_create.append(Position(slug=position["slug"], **columns))

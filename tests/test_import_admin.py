@@ -144,7 +144,6 @@ def test_an_upload_may_not_do_what_the_user_may_not_do_in_the_admin(data_entry):
     )
     assert response.context["errors"] == [
         "programmes: you do not have permission to import programmes",
-        "topics: you do not have permission to import topics",
         *(f"debates[{i}].status: " + may_not_publish % ("debates", "debate") for i in range(3)),
         "reports[0].status: " + may_not_publish % ("reports", "report"),
     ]
@@ -161,6 +160,32 @@ def test_data_entry_may_import_debates_and_speakers_on_an_existing_topic(data_en
     response = upload(data_entry, json.dumps(seed).encode())
     assert response.context["summary"].created["debates"] == 3
     assert Participant.objects.count() == 6
+
+
+def test_data_entry_may_import_debates_for_review_on_a_new_topic(data_entry):
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    del seed["programmes"], seed["reports"]
+    for debate in seed["debates"]:
+        del debate["programme"]
+        debate["status"] = "review"
+    response = upload(data_entry, json.dumps(seed).encode())
+    assert response.context["summary"].created["topics"] == 1
+    assert response.context["summary"].created["debates"] == 3
+
+
+def test_an_upload_changes_a_public_topic_only_with_permission_to_publish_debates(data_entry, make):
+    import_record(SEED.read_bytes())
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    topics = seed["topics"]
+    topics[0]["positions"][0]["label"] = "A relabelled position"
+    response = upload(data_entry, json.dumps({"format": seed["format"], "topics": topics}).encode())
+    assert response.context["errors"] == [
+        "topics[0]: the topic is public (a published debate is on it): changing it or its "
+        "positions needs permission to publish debates; ask an editor"
+    ]
+    Debate.objects.update(status="review")  # no longer public: Data entry may change it
+    response = upload(data_entry, json.dumps({"format": seed["format"], "topics": topics}).encode())
+    assert response.context["summary"].updated["positions"] == 1
 
 
 def test_changing_a_published_report_by_upload_needs_the_publish_permission(data_entry):

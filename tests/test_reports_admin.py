@@ -94,11 +94,12 @@ def test_data_entry_cannot_change_a_published_report(data_entry, make):
     assert Report.objects.get().headline == "Live"
 
 
-def test_data_entry_enters_debates_but_not_topics_or_deletions(data_entry, make):
+def test_data_entry_enters_debates_and_topics_but_not_programmes_or_deletions(data_entry, make):
     debate = make.debate()
     assert data_entry.get(reverse("admin:debates_debate_add")).status_code == 200
     assert data_entry.get(reverse("admin:debates_participant_add")).status_code == 200
-    assert data_entry.get(reverse("admin:debates_topic_add")).status_code == 403
+    assert data_entry.get(reverse("admin:debates_topic_add")).status_code == 200
+    assert data_entry.get(reverse("admin:debates_programme_add")).status_code == 403
     assert (
         data_entry.get(reverse("admin:debates_debate_delete", args=[debate.pk])).status_code == 403
     )

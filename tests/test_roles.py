@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from debates.models import Debate, Participant, Statement
+from debates.models import Debate, Participant, Position, Statement, Topic
 from record.exporter import export_record
 from record.models import ExportRecord
 from reports.models import Report
@@ -65,6 +65,14 @@ TABLE = [
     ("raise a participant's protection",            True,    True,   False),
     ("import that lowers protection",               False,   True,   False),
     ("export debates (list action)",                False,   True,   False),
+    ("add a topic with its positions",              True,    True,   False),
+    ("edit a topic no published debate is on",      True,    True,   False),
+    ("edit a public topic",                         False,   True,   False),
+    ("edit a public topic's positions",             False,   True,   False),
+    ("edit a public topic's position (its page)",   False,   True,   False),
+    ("import that adds a topic",                    True,    True,   False),
+    ("import that edits a public topic",            False,   True,   False),
+    ("restore a public topic's earlier version",    False,   True,   False),
 ]  # fmt: skip
 
 
@@ -428,3 +436,130 @@ def export_by_action(client, make):
     debate = make.debate(status="published")
     response = list_action(client, Debate, "export_selected", [debate])
     return ExportRecord.objects.exists() and "attachment" in response.get("Content-Disposition", "")
+
+
+# Topics: Data entry's until a published debate is on them -----------------------
+
+
+@act("add a topic with its positions")
+def add_topic(client, make):
+    client.post(
+        reverse("admin:debates_topic_add"),
+        {
+            "title": "Water rights",
+            "slug": "water-rights",
+            "question": "Who owns the river?",
+            "description": "",
+            "positions-TOTAL_FORMS": "2",
+            "positions-INITIAL_FORMS": "0",
+            "positions-MIN_NUM_FORMS": "0",
+            "positions-MAX_NUM_FORMS": "1000",
+            "positions-0-order": "0",
+            "positions-0-label": "The farmers",
+            "positions-0-slug": "the-farmers",
+            "positions-0-stance": "for",
+            "positions-1-order": "1",
+            "positions-1-label": "The state",
+            "positions-1-slug": "the-state",
+            "positions-1-stance": "against",
+        },
+    )
+    topic = Topic.objects.filter(slug="water-rights").first()
+    return topic is not None and topic.positions.count() == 2
+
+
+def edit_topic(client, topic):
+    """Retitle ``topic`` and relabel its first position, on the topic's page."""
+    data = form_data(change_url(topic))
+    data["title"] = "A corrected title"
+    data["positions-0-label"] = "A corrected label"
+    client.post(change_url(topic), data)
+    topic.refresh_from_db()
+    return (
+        topic.title == "A corrected title"
+        and topic.positions.filter(label="A corrected label").exists()
+    )
+
+
+@act("edit a topic no published debate is on")
+def edit_topic_in_the_making(client, make):
+    topic = make.topic()
+    make.debate(topic=topic, status="review")
+    return edit_topic(client, topic)
+
+
+@act("edit a public topic")
+def edit_public_topic(client, make):
+    topic = make.debate(status="published").topic
+    post_form(client, change_url(topic), title="A corrected title")
+    topic.refresh_from_db()
+    return topic.title == "A corrected title"
+
+
+@act("edit a public topic's positions")
+def edit_public_topic_positions(client, make):
+    topic = make.debate(status="published").topic
+    url = change_url(topic)
+    post_form(client, url, **{"positions-0-label": "A corrected label"})
+    return topic.positions.filter(label="A corrected label").exists()
+
+
+@act("edit a public topic's position (its page)")
+def edit_public_position_alone(client, make):
+    topic = make.debate(status="published").topic
+    position = topic.positions.first()
+    post_form(client, change_url(position), label="A corrected label")
+    return Position.objects.get(pk=position.pk).label == "A corrected label"
+
+
+@act("import that adds a topic")
+def import_adding_topic(client, make):
+    topic = {"slug": "water-rights", "title": "Water rights"}
+    topic["positions"] = [{"slug": "the-farmers", "label": "The farmers", "stance": "for"}]
+    upload(client, {"topics": [topic]})
+    return Topic.objects.filter(slug="water-rights", positions__slug="the-farmers").exists()
+
+
+@act("import that edits a public topic")
+def import_editing_public_topic(client, make):
+    debate = make.debate(status="published")
+    record = exported(debate)
+    record["topics"][0]["title"] = "A corrected title"
+    upload(client, {"topics": record["topics"]})
+    return Topic.objects.get(pk=debate.topic_id).title == "A corrected title"
+
+
+@act("restore a public topic's earlier version")
+def restore_public_topic_version(client, make):
+    topic = make.topic(title="The first title")
+    topic.title = "The second title"
+    topic.save()
+    make.debate(topic=topic, status="published")
+    first = topic.history.earliest()
+    url = reverse("admin:debates_topic_simple_history", args=[topic.pk, first.history_id])
+    data = form_data(change_url(topic))
+    data["title"] = "The first title"
+    client.post(url, data)
+    topic.refresh_from_db()
+    return topic.title == "The first title"
+
+
+def test_data_entry_is_told_why_a_public_topic_is_read_only_and_whom_to_ask(
+    django_user_model, make
+):
+    topic = make.debate(status="published").topic
+    client = login(DATA_ENTRY, django_user_model)
+    page = client.get(change_url(topic)).content.decode()
+    assert "The topic is public (a published debate is on it)" in page
+    assert "ask an editor" in page
+    assert 'name="title"' not in page  # read-only
+
+
+def test_a_topic_is_public_from_its_first_published_debate_on(make):
+    topic = make.topic()
+    assert not Topic.objects.get(pk=topic.pk).is_public
+    debate = make.debate(topic=topic, status="review")
+    assert not Topic.objects.get(pk=topic.pk).is_public
+    debate.status = "published"
+    debate.save()
+    assert Topic.objects.get(pk=topic.pk).is_public
