@@ -101,9 +101,11 @@ loadtest: install
 scale: install
 	$(BIN)/python bench/scale.py --statements $(STATEMENTS)
 
-# Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium).
+# Phone and desktop screenshots of public pages into docs/ (needs Debian's chromium), and
+# of the admin's debate form, taken by its browser test on the demo debate.
 screenshots: demo
 	docs/screenshots.sh
+	SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q -m browser tests/test_admin_browser.py -k sideways
 
 # Backups of the database DATABASE_URL names; README, "Backups". Encrypted to the gpg key
 # BACKUP_GPG_RECIPIENT when it is set.

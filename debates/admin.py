@@ -1,9 +1,15 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AutocompleteSelect,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
@@ -163,6 +169,9 @@ class ProgrammeAdmin(MakeAnonymousAction, HistoryAdmin):
     ]
     list_display = ["name", "slug", "started_on", "ended_on", "debate_count"]
     search_fields = ["name", "slug"]
+    # Named, not left to Meta.ordering, which Django drops from a counted (grouped)
+    # queryset: the debate form's autocomplete pages through this one.
+    ordering = ["name", "id"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["make_participants_anonymous"]
 
@@ -261,6 +270,8 @@ class TopicAdmin(TopicRule, HistoryAdmin):
     ]
     list_display = ["title", "question", "position_count", "debate_count"]
     search_fields = ["title", "slug", "question"]
+    # As ProgrammeAdmin's: the debate form's autocomplete pages through this queryset.
+    ordering = ["title", "id"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PositionInline]
 
@@ -734,10 +745,12 @@ class StatementInlineForm(forms.ModelForm):
             "withheld",
             "correction_note",
         ]
+        help_texts = {"position": _("One of the positions of the debate's topic, above.")}
         widgets = {
             # The admin's own narrow number box: a style attribute would break the CSP.
             "order": forms.NumberInput(attrs={"class": "vIntegerField"}),
-            "text": forms.Textarea(attrs={"rows": 3, "cols": 40}),
+            # English text in the Dari admin (right to left) reads left to right.
+            "text": forms.Textarea(attrs={"rows": 3, "cols": 40, "dir": "auto"}),
             "original_text": forms.Textarea(attrs={"rows": 3, "cols": 30, "dir": "auto"}),
             "original_language": forms.TextInput(attrs={"size": 6}),
             "key": forms.TextInput(attrs={"size": 16}),
@@ -805,13 +818,18 @@ class StatementFormSet(forms.BaseInlineFormSet):
             raise ValidationError([sentence(refusal) for refusal in refusals])
 
 
-class StatementInline(ParticipantLabels, admin.TabularInline):
+class StatementInline(ParticipantLabels, admin.StackedInline):
     """A debate's statements, edited a page of ``PAGE_SIZE`` at a time.
 
     A debate of hundreds of statements would otherwise be a page of megabytes that takes
     seconds to build. The page (``?statements-page=``) is in the form's address, so saving
     binds exactly the statements shown: those of other pages are neither changed,
     reordered nor deleted, and a statement added goes last.
+
+    Each statement is a block that fits the screen (its own template and
+    css/statement-entry.css): order, speaker, kind and position on a line, the text on
+    its own, the rarer fields folded away while empty. js/statement-entry.js narrows the
+    position lists to the topic picked and moves to a new row's first field.
     """
 
     model = Statement
@@ -821,8 +839,23 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
     extra = 1
     autocomplete_fields = ["speaker"]
     ordering = ["order", "id"]
+    fieldsets = [
+        (None, {"fields": [("order", "speaker", "kind", "position"), "text"]}),
+        (
+            _("Original words, as spoken"),
+            {"fields": [("original_text", "original_language")], "classes": ["collapse"]},
+        ),
+        (
+            _("Key, withholding, correction"),
+            {"fields": [("key", "withheld", "correction_note")], "classes": ["collapse"]},
+        ),
+    ]
     PAGE_SIZE = 50
     PAGE_PARAM = "statements-page"
+
+    class Media:
+        css = {"all": ["css/statement-entry.css"]}
+        js = ["js/statement-entry.js"]
 
     def statement_page(self, request):
         """The page of the debate's statements shown, or None on the add page."""
@@ -851,6 +884,20 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
             kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Each link beside a list in a row is one more stop for the Tab key, in every row:
+        # a speaker can be added mid-entry, but nothing is edited or deleted from here,
+        # and positions belong to their topic's page.
+        if db_field.name in ("speaker", "position") and isinstance(
+            getattr(field, "widget", None), RelatedFieldWidgetWrapper
+        ):
+            field.widget.can_add_related &= db_field.name == "speaker"
+            field.widget.can_change_related = False
+            field.widget.can_delete_related = False
+            field.widget.can_view_related = False
+        return field
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         formset.user = request.user
@@ -858,11 +905,23 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
         formset.page_param = self.PAGE_PARAM
         position = formset.form.base_fields["position"]
         position.queryset = position.queryset.select_related("topic")
-        # Offer only the debate's own positions; on save, validation names a wrong one.
+        # Every topic's positions, loaded once for all rows: the page's script offers
+        # those of the topic picked (before any save) from this map.
+        # Iterated, not list()ed: the length list() asks for first is a COUNT query.
+        choices = list(iter(position.choices))
+        blank = [choice for choice in choices if choice[0] == ""]
+        positions = [choice for choice in choices if choice[0] != ""]
+        formset.topic_positions = topic_positions(positions)
+        # Without the script, offer only the debate's own positions, named without
+        # their topic; on save, validation names a wrong one.
         if request.method == "GET" and obj is not None and obj.topic_id:
-            position.queryset = position.queryset.filter(topic_id=obj.topic_id)
-        # Load the choices and the speakers' labels once, not once per statement row.
-        position.choices = list(position.choices)
+            positions = [
+                (value, value.instance.label)
+                for value, _label in positions
+                if value.instance.topic_id == obj.topic_id
+            ]
+        position.choices = [*blank, *positions]
+        # The speakers' labels, too, once and not once per statement row.
         if obj is not None:
             # Only those of the page shown.
             speakers = Participant.objects.filter(
@@ -873,6 +932,16 @@ class StatementInline(ParticipantLabels, admin.TabularInline):
                 for speaker in speakers
             }
         return formset
+
+
+def topic_positions(choices):
+    """{topic id: [[position id, label], ...]} of a position field's loaded choices, as JSON."""
+    by_topic = {}
+    for value, _label in choices:
+        by_topic.setdefault(value.instance.topic_id, []).append(
+            [value.instance.pk, value.instance.label]
+        )
+    return json.dumps(by_topic, ensure_ascii=False)
 
 
 class DebateFormBase(forms.ModelForm):

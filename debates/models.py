@@ -858,6 +858,11 @@ class DebateQuerySet(search.SearchableQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def shown(self, preview=False):
+        """Those a page may show: ``published()``; in a staff preview (``record.preview``)
+        drafts and those in review too."""
+        return self if preview else self.published()
+
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
@@ -1166,6 +1171,11 @@ class StatementQuerySet(search.SearchableQuerySet):
     def published(self):
         """What the public may see: statements of published debates, none withheld."""
         return self.filter(debate__status=Status.PUBLISHED, withheld=False)
+
+    def shown(self, preview=False):
+        """What a debate's page shows: ``published()``; in a staff preview of a debate not
+        yet public (``record.preview``), its statements as they will be, none withheld."""
+        return self.filter(withheld=False) if preview else self.published()
 
     def featured_in_published_reports(self):
         return self.filter(featured_in__report__status=Status.PUBLISHED).distinct()

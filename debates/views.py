@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from record.pagination import CappedPaginator, paginate
+from record.preview import previewing, private
 from reports.models import Report
 
 from . import attribution
@@ -76,8 +77,9 @@ def debate_list(request):
 
 
 def debate_detail(request, slug):
-    debate = get_object_or_404(Debate.objects.published().with_related(), slug=slug)
-    statements = debate.statements.published()
+    preview = previewing(request, Debate.objects, slug=slug)
+    debate = get_object_or_404(Debate.objects.shown(preview).with_related(), slug=slug)
+    statements = debate.statements.shown(preview)
     counts = statements.count_by_position()
     page_obj = paginate(
         request,
@@ -86,7 +88,7 @@ def debate_detail(request, slug):
         count=sum(counts.values()),
     )
     positions = list(debate.topic.positions.all()) if debate.topic_id else []
-    return render(
+    response = render(
         request,
         "debates/debate_detail.html",
         {
@@ -95,8 +97,10 @@ def debate_detail(request, slug):
             "page_obj": page_obj,
             "statement_count": page_obj.paginator.count,
             "reports": debate.reports.published().newest_first(),
+            "preview": preview,
         },
     )
+    return private(response) if preview else response
 
 
 def topic_list(request):

@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -171,26 +169,10 @@ class ReportAdmin(HistoryAdmin):
             return _("Save the report to preview it.")
         return format_html(
             '<p><a href="{}" target="_blank">{}</a></p><div class="report-preview">{}</div>',
-            reverse("admin:reports_report_preview", args=[obj.pk]),
+            obj.get_absolute_url(),
             _("Open the page as the public will see it"),
             obj.body_html,
         )
-
-    def get_urls(self):
-        preview = self.admin_site.admin_view(self.preview_view)
-        return [
-            path("<path:object_id>/preview/", preview, name="reports_report_preview"),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, object_id):
-        """The public page of a report, drafts included, for staff who may see it."""
-        report = get_object_or_404(
-            Report.objects.with_page_parts(include_draft_debates=True), pk=object_id
-        )
-        if not self.has_view_or_change_permission(request, report):
-            raise PermissionDenied
-        return render(request, "reports/report_detail.html", {"report": report, "preview": True})
 
     @admin.display(description=_("quote check"))
     def quote_check(self, obj):

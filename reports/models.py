@@ -60,6 +60,11 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def shown(self, preview=False):
+        """Those a page may show: ``published()``; in a staff preview (``record.preview``)
+        drafts and those in review too."""
+        return self if preview else self.published()
+
     def in_review(self):
         """Finished drafts waiting for an editor to publish them."""
         return self.filter(status=Status.REVIEW)

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from record.pagination import paginate
+from record.preview import previewing, private
 
 from .filters import ReportFilter
 from .models import Report
@@ -19,5 +20,10 @@ def report_list(request):
 
 
 def report_detail(request, slug):
-    report = get_object_or_404(Report.objects.published().with_page_parts(), slug=slug)
-    return render(request, "reports/report_detail.html", {"report": report})
+    # A preview shows the quotes of the debates that are to be published with the report.
+    preview = previewing(request, Report.objects, slug=slug)
+    report = get_object_or_404(
+        Report.objects.shown(preview).with_page_parts(include_draft_debates=preview), slug=slug
+    )
+    response = render(request, "reports/report_detail.html", {"report": report, "preview": preview})
+    return private(response) if preview else response

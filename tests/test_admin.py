@@ -1,5 +1,9 @@
 """The admin as staff use it: one page per debate, statements inline."""
 
+import html
+import json
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -213,6 +217,24 @@ def test_province_autocomplete_finds_by_code(staff_client):
     assert [r["text"] for r in response.json()["results"]] == ["Kunduz"]
 
 
+@pytest.mark.parametrize("field", ["topic", "programme"])
+def test_topic_and_programme_autocomplete_list_in_alphabetical_order(staff_client, make, field):
+    # Their admin lists count debates, which once left the list unordered: a warning,
+    # and results that could repeat or go missing from page to page.
+    name = "title" if field == "topic" else "name"
+    for word in ["Water", "Land", "Schools"]:
+        getattr(make, field)(**{name: f"{word} question"})
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "debates", "model_name": "debate", "field_name": field, "term": "question"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Land question",
+        "Schools question",
+        "Water question",
+    ]
+
+
 def test_attribution_shows_in_the_participant_list_and_form(staff_client, make):
     make.participant(name="Zergul", attribution="role")
     listing = staff_client.get(reverse("admin:debates_participant_changelist")).content.decode()
@@ -351,3 +373,96 @@ def test_the_debate_page_runs_as_many_queries_for_thirty_statements_as_for_one(s
 
     queries_for(1)  # warm the content-type and permission caches
     assert queries_for(30) == queries_for(1)
+
+
+def change_page(client, debate):
+    return client.get(reverse("admin:debates_debate_change", args=[debate.pk])).content.decode()
+
+
+def offered(page, name):
+    """The (value, label) options of the select box ``name`` in an HTML page."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def statement_rows(page):
+    return page.split('class="inline-related statement-entry')[1:]
+
+
+def test_the_debate_page_maps_every_topics_positions_for_its_script(staff_client, make):
+    debate = make.debate(topic=make.topic(positions=["for-it", "against-it"]))
+    make.statement(debate)
+    other = make.topic(positions=["elsewhere"])
+    page = change_page(staff_client, debate)
+
+    mapped = re.search(r'data-topic-positions="([^"]*)"', page).group(1)
+    for_it, against_it = debate.topic.positions.all()
+    assert json.loads(html.unescape(mapped)) == {
+        str(debate.topic.pk): [[for_it.pk, "For It"], [against_it.pk, "Against It"]],
+        str(other.pk): [[other.positions.get().pk, "Elsewhere"]],
+    }
+    # Without the script, every row offers the debate's own positions, by their labels.
+    for row in ("statements-0-position", "statements-1-position"):
+        assert offered(page, row) == [
+            ("", "---------"),
+            (str(for_it.pk), "For It"),
+            (str(against_it.pk), "Against It"),
+        ]
+
+
+def test_a_new_debate_offers_every_position_named_with_its_topic_until_the_script_narrows(
+    staff_client, make
+):
+    first = make.topic(title="Water", positions=["dams"])
+    second = make.topic(title="Schools", positions=["girls-schools"])
+    page = staff_client.get(ADD_DEBATE).content.decode()
+    assert offered(page, "statements-0-position") == [
+        ("", "---------"),
+        (str(second.positions.get().pk), "Schools: Girls Schools"),
+        (str(first.positions.get().pk), "Water: Dams"),
+    ]
+
+
+def test_a_statements_rarer_fields_are_folded_away_until_they_hold_something(staff_client, make):
+    debate = make.debate()
+    make.statement(debate, order=0, text="Only the text.")
+    make.statement(
+        debate, order=1, text="As spoken too.", original_text="به دری", original_language="fa-AF"
+    )
+    make.statement(debate, order=2, text="Held back.", withheld=True)
+    rows = statement_rows(change_page(staff_client, debate))
+
+    def folds(row):
+        return re.findall(r'<details class="statement-more"( open)?>', row)
+
+    assert [folds(row) for row in rows] == [
+        ["", ""],
+        [" open", ""],
+        ["", " open"],
+        ["", ""],  # the blank row
+        ["", ""],  # the template "Add another statement" copies
+    ]
+
+
+def test_a_folded_field_with_an_error_is_shown_unfolded(staff_client, kunduz, topic):
+    response = staff_client.post(
+        ADD_DEBATE,
+        debate_form(kunduz, topic, statements=[{"text": "Words.", "original_language": "Dari"}]),
+    )
+    assert response.status_code == 200
+    row = statement_rows(response.content.decode())[0]
+    folds = re.findall(r'<details class="statement-more"( open)?><summary>([^<]*)', row)
+    assert folds == [(" open", "Original words, as spoken"), ("", "Key, withholding, correction")]
+    assert "Use a language tag such as fa-AF" in row
+
+
+def test_a_statement_row_links_only_to_adding_a_speaker(staff_client, make):
+    # Every link in a row is a stop for the Tab key, in each of fifty rows.
+    debate = make.debate()
+    make.statement(debate, speaker=make.participant(), position="for-it")
+    page = change_page(staff_client, debate)
+    assert 'id="add_id_statements-0-speaker"' in page
+    for link in ("change_id", "delete_id", "view_id"):
+        assert f'id="{link}_statements-0-speaker"' not in page
+    for link in ("add_id", "change_id", "delete_id", "view_id"):
+        assert f'id="{link}_statements-0-position"' not in page

@@ -4,9 +4,15 @@ Run with `pytest -m browser`; needs `apt-get install chromium` and the playwrigh
 (.ci/run installs both). Playwright drives /usr/bin/chromium and never downloads a browser.
 """
 
+import os
 import shutil
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+
+from debates.models import Debate
 
 # serialized_rollback: the provinces, made by a migration, are back for the next test.
 pytestmark = [
@@ -200,4 +206,230 @@ def test_a_staff_member_sets_up_two_factor_login_under_the_admins_policy(site, b
 
     page.click("text=I have kept them")
     page.wait_for_url(f"{url}/admin/")
+    assert watched.violations() == []
+
+
+# The debate form (issue 14): statements entered at the widths staff work at, with the
+# keyboard alone, the position lists following the topic before any save.
+
+DEMO = Path(__file__).resolve().parent.parent / "demo" / "afghans-reject-russian-alliance.json"
+# Where the debate form's screenshots go when asked for (make screenshots): docs/.
+SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
+
+# What scrolls sideways: the page, or any box on it that scrolls on its own (as Django's
+# stylesheet makes an inline table do below 1024 px), or a field past the window's edge.
+SIDEWAYS = """
+() => {
+  const root = document.documentElement;
+  const found = [];
+  if (root.scrollWidth > root.clientWidth) {
+    found.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+  }
+  for (const box of document.querySelectorAll("#content *")) {
+    const style = getComputedStyle(box);
+    if (/(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1) {
+      found.push(`${box.tagName}.${box.className} ${box.scrollWidth} > ${box.clientWidth}`);
+    }
+  }
+  const fields = "input, select, textarea, .select2";
+  for (const field of document.getElementById("statements-group").querySelectorAll(fields)) {
+    const rect = field.getBoundingClientRect();
+    if (rect.width && (rect.left < 0 || rect.right > root.clientWidth)) {
+      found.push(`${field.name || field.className} from ${rect.left} to ${rect.right}`);
+    }
+  }
+  return found;
+}
+"""
+
+
+@pytest.fixture
+def kunduz(live_server, settings, django_user_model, make):
+    """The demo's debates and an editor, and a second topic to switch to."""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-12345!")
+    call_command("import_debates", str(DEMO), stdout=StringIO())
+    debate = Debate.objects.get(slug="kunduz-russia-taleban")
+    # A statement with everything filled in, in Dari too, folded parts open.
+    make.statement(
+        debate,
+        speaker=make.participant(name="Abdul Wahid Omarkhel Ghaznawi Kunduzi Baghlani"),
+        position=debate.topic.positions.first(),
+        text="Word " * 120,
+        original_text="روسیه باید از حمایت طالبان دست بکشد " * 10,
+        original_language="fa-AF",
+        key="a-very-long-key-" + "x" * 60,
+        correction_note="Corrected the speaker's name after the recording was checked.",
+    )
+    other = make.topic(
+        title="Women's work outside the home", positions=["for-work", "against-work"]
+    )
+    return {
+        "url": live_server.url,
+        "debate": debate.pk,
+        "topic": debate.topic.title,
+        "positions": sorted(debate.topic.positions.values_list("label", flat=True)),
+        "other": other.title,
+        "other_positions": sorted(other.positions.values_list("label", flat=True)),
+    }
+
+
+def staff_page(browser, url, width=1280, locale="en"):
+    context = browser.browser.new_context(
+        extra_http_headers={"X-Forwarded-Proto": "https"},
+        viewport={"width": width, "height": 800},
+        locale=locale,
+    )
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(f"{url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-12345!")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{url}/admin/")
+    return page, watched
+
+
+def pick(page, select, text):
+    """Choose ``text`` in an autocomplete (select2) list, as typed into its search box."""
+    page.click(f"{select} + .select2 .select2-selection")
+    page.fill(".select2-search__field", text)
+    page.click(f".select2-results__option:has-text({text!r})")
+
+
+def offered(page, select):
+    return sorted(
+        page.eval_on_selector_all(f"{select} option", "options => options.map(o => o.text)")
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_no_page_of_the_debate_form_scrolls_sideways(kunduz, browser, width, language, request):
+    if language != "en":
+        request.getfixturevalue("every_language")
+    url = kunduz["url"]
+    page, watched = staff_page(browser, url, width, language)
+    direction = "rtl" if language == "fa" else "ltr"
+
+    page.goto(f"{url}/admin/debates/debate/{kunduz['debate']}/change/")
+    assert page.evaluate("document.documentElement.dir") == direction
+    statements = page.locator(".statement-entry:not(.empty-form)")
+    assert statements.count() == 8  # the demo's six, the one made above, one blank
+    assert page.evaluate(SIDEWAYS) == []
+    if SCREENSHOT_DIR and width == 1280:
+        # What staff see at the statements: a window's worth, from their heading.
+        page.evaluate("document.getElementById('statements-heading').scrollIntoView()")
+        page.screenshot(path=f"{SCREENSHOT_DIR}/debate-form-{language}-desktop.png")
+    # The statement made above: its folded parts open, as they hold something.
+    filled = statements.nth(6)
+    assert filled.locator("details").evaluate_all("all => all.map(d => d.open)") == [True, True]
+    assert statements.nth(0).locator("details").first.evaluate("d => d.open") is False
+
+    page.click("text=Add another Statement" if language == "en" else ".add-row a")
+    assert page.evaluate(SIDEWAYS) == []
+
+    page.goto(f"{url}/admin/debates/debate/add/")
+    assert page.evaluate(SIDEWAYS) == []
+    # Sent empty: the same form, now with its errors.
+    page.click("input[name=_save]")
+    page.wait_for_selector(".errornote")
+    assert page.evaluate(SIDEWAYS) == []
+    assert watched.violations() == []
+
+
+def test_the_position_lists_follow_the_topic_as_soon_as_it_is_picked(kunduz, browser):
+    url = kunduz["url"]
+    page, watched = staff_page(browser, url)
+    page.goto(f"{url}/admin/debates/debate/add/")
+    blank = ["---------"]
+    # No topic yet: a statement cannot take a position.
+    assert offered(page, "#id_statements-0-position") == blank
+
+    pick(page, "#id_topic", kunduz["topic"])
+    assert offered(page, "#id_statements-0-position") == sorted(blank + kunduz["positions"])
+    page.select_option("#id_statements-0-position", label=kunduz["positions"][0])
+
+    pick(page, "#id_topic", kunduz["other"])
+    assert offered(page, "#id_statements-0-position") == sorted(blank + kunduz["other_positions"])
+    # The old topic's position is gone rather than refused on saving.
+    assert selected(page, "#id_statements-0-position") == "---------"
+    # A row added afterwards offers the topic's positions too.
+    page.click("text=Add another Statement")
+    assert offered(page, "#id_statements-1-position") == sorted(blank + kunduz["other_positions"])
+
+    # On a saved debate, changing its topic changes every row's list, the kept ones too.
+    page.goto(f"{url}/admin/debates/debate/{kunduz['debate']}/change/")
+    assert offered(page, "#id_statements-0-position") == sorted(blank + kunduz["positions"])
+    pick(page, "#id_topic", kunduz["other"])
+    for row in range(3):
+        assert offered(page, f"#id_statements-{row}-position") == sorted(
+            blank + kunduz["other_positions"]
+        )
+    assert watched.violations() == []
+
+
+def test_a_statement_is_entered_with_the_keyboard_alone_row_after_row(site, browser):
+    url, pk = site
+    page, watched = staff_page(browser, url)
+    page.goto(f"{url}/admin/debates/debate/{pk}/change/")
+    keyboard = page.keyboard
+    focused = "document.activeElement.name || document.activeElement.className"
+
+    # The blank row after the debate's one statement; from there on, keys only.
+    page.focus("#id_statements-1-order")
+    keyboard.type("5")
+    keyboard.press("Tab")  # the speaker: an autocomplete
+    keyboard.press("Enter")
+    keyboard.type("Sayed")
+    page.wait_for_selector(".select2-results__option--highlighted:has-text('Sayed Speaker')")
+    keyboard.press("Enter")
+    keyboard.press("Tab")  # "add another participant", then the kind
+    keyboard.press("Tab")
+    assert page.evaluate(focused) == "statements-1-kind"
+    keyboard.press("ArrowDown")
+    keyboard.press("Tab")
+    assert page.evaluate(focused) == "statements-1-position"
+    keyboard.press("ArrowDown")
+    keyboard.press("Tab")
+    keyboard.type("Typed without a mouse.")
+    keyboard.press("Tab")  # the folded original words: opened with Enter
+    keyboard.press("Enter")
+    keyboard.press("Tab")
+    keyboard.type("بدون موش نوشته شد.")
+    keyboard.press("Tab")
+    keyboard.type("fa-AF")
+    keyboard.press("Tab")  # the folded key, withholding and correction: passed by
+    keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Add another Statement"
+    keyboard.press("Enter")
+    # The new row's first field has the keyboard.
+    assert page.evaluate(focused) == "statements-2-order"
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    assert page.evaluate(focused) == "statements-2-kind"
+    keyboard.press("ArrowDown")
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    keyboard.type("The next row, also typed.")
+    keyboard.press("Shift+Tab")
+    keyboard.press("Shift+Tab")
+    keyboard.press("Shift+Tab")
+    keyboard.press("Shift+Tab")
+    keyboard.press("Shift+Tab")
+    assert page.evaluate(focused) == "statements-2-order"
+    keyboard.press("Enter")  # submits the form: "Save"
+    page.wait_for_selector(".messagelist .success")
+
+    page.goto(f"{url}/admin/debates/debate/{pk}/change/")
+    assert page.input_value("#id_statements-1-text") == "Typed without a mouse."
+    assert selected(page, "#id_statements-1-speaker") == "Sayed Speaker"
+    assert selected(page, "#id_statements-1-kind") == "Quote (verbatim words)"
+    assert selected(page, "#id_statements-1-position") == "For It"
+    assert page.input_value("#id_statements-1-original_text") == "بدون موش نوشته شد."
+    assert page.input_value("#id_statements-1-original_language") == "fa-AF"
+    assert page.input_value("#id_statements-2-text") == "The next row, also typed."
     assert watched.violations() == []

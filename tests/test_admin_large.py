@@ -118,7 +118,7 @@ def test_a_big_debate_page_runs_a_fixed_number_of_queries(
     for n in range(count):
         make.statement(debate, speaker=make.participant(), position="for-it", order=n)
     debate_page(staff_client, debate)  # content types and permissions, cached from then on
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(18):
         response = debate_page(staff_client, debate, 2 if count > PAGE else None)
     assert response.status_code == 200
 

@@ -388,3 +388,110 @@ def test_the_moderator_is_shown_by_the_attribution_rule(client, make):
     debate = make.debate(moderator=moderator, province="AF-GHO")
     text = page_text(client.get(debate.get_absolute_url()))
     assert "a teacher in Ghor" in text and "Hidden Host" not in text
+
+
+# Staff see a debate before it is public -------------------------------------------
+
+
+def staff_member(django_user_model, client, *permissions, **fields):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("staff", is_staff=True, **fields)
+    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("status", "banner"),
+    [("draft", "Not public: draft"), ("review", "Not public: waiting for review")],
+)
+def test_staff_who_may_view_a_debate_see_its_page_before_it_is_public(
+    client, django_user_model, make, status, banner
+):
+    debate = make.debate(slug="kunduz-draft", title="Kunduz in draft", status=status)
+    make.statement(debate, text="Said before publishing.", position="for-it")
+    make.statement(debate, text="Taken back by the speaker.", withheld=True)
+    assert client.get("/debates/kunduz-draft/").status_code == 404
+    staff = staff_member(django_user_model, client, "view_debate")
+    response = staff.get("/debates/kunduz-draft/")
+    html = page_text(response)
+    assert response.status_code == 200
+    assert banner in html
+    assert "Said before publishing." in html
+    assert "Taken back by the speaker." not in html
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_a_published_debate_has_no_banner_for_staff(staff_client, make):
+    make.debate(slug="live", status="published")
+    response = staff_client.get("/debates/live/")
+    assert "Not public" not in page_text(response)
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_staff_without_permission_to_view_debates_get_404_for_a_draft(
+    client, django_user_model, make
+):
+    make.debate(slug="kunduz-draft", status="draft")
+    staff = staff_member(django_user_model, client, "view_report")
+    assert staff.get("/debates/kunduz-draft/").status_code == 404
+
+
+def test_staff_who_owe_their_second_factor_get_404_for_a_draft(
+    client, django_user_model, make, settings
+):
+    settings.REQUIRE_2FA = True
+    make.debate(slug="kunduz-draft", status="draft")
+    staff = staff_member(django_user_model, client, "view_debate")
+    assert staff.get("/debates/kunduz-draft/").status_code == 404
+
+
+def test_view_on_site_in_the_admin_opens_a_draft_debate(staff_client, make):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    debate = make.debate(slug="kunduz-draft", status="draft")
+    content_type = ContentType.objects.get_for_model(debate)
+    change = staff_client.get(reverse("admin:debates_debate_change", args=[debate.pk]))
+    shortcut = reverse("admin:view_on_site", args=[content_type.pk, debate.pk])
+    assert shortcut in page_text(change)
+    response = staff_client.get(shortcut, follow=True)
+    assert response.status_code == 200
+    assert "Not public: draft" in page_text(response)
+
+
+def test_a_draft_stays_out_of_sitemaps_feeds_and_search_even_for_staff(staff_client, make):
+    debate = make.debate(slug="kunduz-draft", title="Zanjirwala debate", status="draft")
+    make.statement(debate, text="Zanjirwala words.")
+    make.report(slug="zanjirwala-report", headline="Zanjirwala report", status="review")
+    hidden = ["Zanjirwala debate", "Zanjirwala words", "Zanjirwala report", "kunduz-draft"]
+    for url in (
+        "/sitemap-debates.xml",
+        "/sitemap-reports.xml",
+        "/feeds/debates/",
+        "/feeds/reports/",
+        "/search/?q=Zanjirwala",
+        "/debates/",
+        "/reports/",
+        "/",
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        assert [text for text in hidden if text in page_text(response)] == [], url
+
+
+def test_a_debate_preview_runs_a_fixed_number_of_queries(
+    client, django_user_model, make, django_assert_num_queries
+):
+    debate = make.debate(slug="kunduz-draft", status="draft")
+    for _ in range(5):
+        make.statement(debate, speaker=make.participant(), position="for-it")
+    staff = staff_member(django_user_model, client, "view_debate")
+    staff.get("/debates/kunduz-draft/")  # content types and permissions, cached from then on
+    # Session, user, its two-factor devices (2), its permissions (2), whether the debate
+    # is public, then the five of the public page.
+    with django_assert_num_queries(12):
+        assert staff.get("/debates/kunduz-draft/").status_code == 200

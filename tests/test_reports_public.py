@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -107,15 +108,33 @@ def test_reports_list_newest_first_paginated_and_filtered(client, make):
     assert client.get("/reports/?province=atlantis").status_code == 200
 
 
-def test_a_draft_report_has_no_page_but_staff_can_preview_it(staff_client, make):
-    draft = make.report(slug="not-yet", headline="Not yet public", status="draft")
+@pytest.mark.parametrize(
+    ("status", "banner"),
+    [("draft", "Not public: draft"), ("review", "Not public: waiting for review")],
+)
+def test_a_report_not_yet_public_has_no_page_but_staff_see_it_with_a_banner(
+    staff_client, make, status, banner
+):
+    debate = make.debate(status="review")
+    quote = make.statement(debate, text="Words of a debate in review.")
+    make.report(
+        slug="not-yet", headline="Not yet public", status=status, debates=[debate], quotes=[quote]
+    )
     visitor = Client()
     assert visitor.get("/reports/not-yet/").status_code == 404
-    preview_url = f"/admin/reports/report/{draft.pk}/preview/"
-    assert visitor.get(preview_url).status_code == 302  # to the admin login
-    response = staff_client.get(preview_url)
-    assert "Not yet public" in response.content.decode()
-    assert "Preview of a draft" in response.content.decode()
+    response = staff_client.get("/reports/not-yet/")
+    html = response.content.decode()
+    assert "Not yet public" in html
+    assert banner in html
+    # The quotes of debates to be published with it, as the public will then read them.
+    assert "Words of a debate in review." in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_report_form_links_to_its_public_page(staff_client, make):
+    draft = make.report(slug="not-yet", status="draft")
+    url = reverse("admin:reports_report_change", args=[draft.pk])
+    assert 'href="/reports/not-yet/"' in staff_client.get(url).content.decode()
 
 
 def test_the_reports_feed_lists_published_reports_only(client, make):
