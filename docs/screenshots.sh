@@ -30,3 +30,13 @@ shoot debate-phone /debates/kunduz-russia-taleban/ 360 3000
 shoot debate-desktop /debates/kunduz-russia-taleban/ 1280 2000
 shoot topic-desktop /topics/russia-taleban-alliance/ 1280 1400
 shoot report-phone /reports/afghans-reject-russian-alliance-with-taleban/ 360 3200
+
+# Dari and Pashto: the debate, topic and report pages at phone and desktop width.
+for lang in fa ps; do
+  shoot "debate-$lang-phone" "/$lang/debates/kunduz-russia-taleban/" 360 3400
+  shoot "debate-$lang-desktop" "/$lang/debates/kunduz-russia-taleban/" 1280 2200
+  shoot "topic-$lang-phone" "/$lang/topics/russia-taleban-alliance/" 360 2600
+  shoot "topic-$lang-desktop" "/$lang/topics/russia-taleban-alliance/" 1280 1500
+  shoot "report-$lang-phone" "/$lang/reports/afghans-reject-russian-alliance-with-taleban/" 360 3600
+  shoot "report-$lang-desktop" "/$lang/reports/afghans-reject-russian-alliance-with-taleban/" 1280 2400
+done
