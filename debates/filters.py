@@ -14,10 +14,11 @@ from .models import Debate, Programme, Province, Topic
 
 
 class ShownNameChoiceField(ModelChoiceField):
-    """Options named in the page's language where translated (``shown_name``)."""
+    """Options named in the page's language where translated (``shown_name``), each
+    knowing its language so that QuickSelect marks an English name on a Dari page."""
 
     def label_from_instance(self, obj):
-        return str(obj.shown_name)
+        return obj.shown_name
 
 
 class ShownNameChoiceFilter(django_filters.ModelChoiceFilter):

@@ -44,6 +44,9 @@ class QuickSelect(forms.Select):
         for option, label in self.choices:
             option = str(option)
             mark = " selected" if option in selected else ""
+            if getattr(label, "differs_from_page", False):
+                # A name in another language than the page's (English on a Dari page).
+                mark += f' lang="{escape(label.language)}" dir="{label.direction}"'
             options.append(f'<option value="{escape(option)}"{mark}>{escape(str(label))}</option>')
         attrs = flatatt(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{escape(name)}"{attrs}>{"".join(options)}</select>')

@@ -45,6 +45,16 @@ def placeholders(text):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_catalogue_is_translated_and_none_is_fuzzy(language):
+    po = polib.pofile(str(catalogue(language)))
+
+    assert [entry.msgid for entry in po.untranslated_entries()] == []
+    assert [entry.msgid for entry in po.fuzzy_entries()] == []
+    assert [entry.msgid for entry in po.obsolete_entries()] == []
+    assert po.metadata["Language"] == language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_compiled_catalogue_holds_exactly_the_translations_of_its_po_file(language):
     po = polib.pofile(str(catalogue(language)))
     mo = polib.mofile(str(catalogue(language, "mo")))

@@ -243,3 +243,62 @@ def test_the_font_is_only_downloaded_for_arabic_script():
     assert all(covered(letter) for letter in PASHTO_AND_DARI_LETTERS)
     english = "The quick brown fox: “quotes”, — dashes, 1–2, «guillemets» ‹›"
     assert not any(covered(char) for char in english)
+
+
+class _InterfaceText(HTMLParser):
+    """The visible text of a page that is the page's own, not content: text inside an
+    element marked with another language (content in English), inside a speaker label
+    (a translated pattern around names that may have no translation) or in the <title>
+    (which names the content, and cannot mark a part of itself as English) is left out."""
+
+    SKIPPED = {"script", "style", "cite", "title"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self, text, language):
+        super().__init__(convert_charrefs=True)
+        self.language = language
+        self.stack = []
+        self.text = []
+        self.feed(text)
+
+    def _skipped(self, tag, attrs):
+        lang = attrs.get("lang")
+        return tag in self.SKIPPED or (lang is not None and lang != self.language)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            attrs = dict(attrs)
+            # Placeholders and labels a reader sees or hears.
+            for name in ("placeholder", "aria-label", "title", "alt"):
+                if attrs.get(name) and not self._skipped(tag, attrs):
+                    self.text.append(attrs[name])
+            return
+        attrs = dict(attrs)
+        outer = self.stack[-1] if self.stack else False
+        self.stack.append(outer or self._skipped(tag, attrs))
+        if not self.stack[-1]:
+            for name in ("placeholder", "aria-label", "title"):
+                if attrs.get(name):
+                    self.text.append(attrs[name])
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+# Latin words a Dari or Pashto page may show as they are: codes and formats.
+LATIN_ALLOWED = {"RSS", "JSON", "CSV", "XML", "API"}
+
+
+@pytest.mark.parametrize("url", HTML_PAGES)
+@pytest.mark.parametrize("language", ["fa", "ps"])
+def test_no_dari_or_pashto_page_shows_english_interface_text(client, site, url, language):
+    response = client.get(PREFIXES[language] + url)
+
+    text = " ".join(_InterfaceText(response.content.decode(), language).text)
+    english = set(re.findall(r"[A-Za-z]{2,}", text)) - LATIN_ALLOWED
+    assert english == set()
