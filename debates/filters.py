@@ -7,13 +7,27 @@ published debates: a draft never shows, not even as a filter option.
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from .forms import QUERY_FIELD_OPTIONS, QuickSelect
 from .models import Debate, Programme, Province, Topic
 
 
+class ShownNameChoiceField(ModelChoiceField):
+    """Options named in the page's language where translated (``shown_name``)."""
+
+    def label_from_instance(self, obj):
+        return str(obj.shown_name)
+
+
+class ShownNameChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of topics, provinces or programmes named in the page's language."""
+
+    field_class = ShownNameChoiceField
+
+
 def slug_choice(label, queryset, empty_label):
-    return django_filters.ModelChoiceFilter(
+    return ShownNameChoiceFilter(
         label=label,
         queryset=queryset,
         to_field_name="slug",

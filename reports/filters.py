@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from debates.filters import ShownNameChoiceFilter
 from debates.models import Programme, Province
 
 from .models import Report
@@ -13,13 +14,13 @@ class ReportFilter(django_filters.FilterSet):
     published reports, provinces of published debates.
     """
 
-    programme = django_filters.ModelChoiceFilter(
+    programme = ShownNameChoiceFilter(
         label=_("Programme"),
         queryset=Programme.objects.filter(reports__in=Report.objects.published()).distinct(),
         to_field_name="slug",
         empty_label=_("All programmes"),
     )
-    province = django_filters.ModelChoiceFilter(
+    province = ShownNameChoiceFilter(
         label=_("Province"),
         queryset=Province.objects.having_published_debates(),
         to_field_name="slug",

@@ -299,3 +299,16 @@ def test_dari_text_on_an_english_page_is_marked_dari(client, every_language, dar
         '<h1><span>Kunduz</span> <span class="alt-name" lang="fa" dir="rtl">کندز</span></h1>'
         in text
     )
+
+
+def test_the_debate_and_report_filters_name_topics_and_provinces_in_dari(
+    client, every_language, dari_debate, make
+):
+    make.report(debates=[dari_debate], programme=make.programme(name="Peace programme"))
+    debates = page(client, "/debates/")
+    reports = page(client, "/reports/")
+
+    assert '<option value="peace-talks">مذاکرات صلح</option>' in debates
+    assert '<option value="kunduz">کندز</option>' in debates
+    assert '<option value="kunduz">کندز</option>' in reports
+    assert ">Peace programme</option>" in reports
