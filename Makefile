@@ -73,6 +73,8 @@ check: install
 # The interface catalogues (README, "Languages"): every marked string of the code and
 # templates into locale/{fa,ps}, then compiled. Locations name the file only, so that
 # moving a line does not change the catalogues. Needs GNU gettext (apt: gettext).
+# compilemessages also compiles locale-django/ (in LOCALE_PATHS): Django's admin strings in
+# Pashto, written by hand; makemessages writes only locale/ and the apps' locale/.
 LOCALES := -l fa -l ps
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=demo --ignore=docs \
 	--ignore=staticfiles --ignore=build

@@ -3,7 +3,8 @@
 Public pages and feeds carry theirs in the URL (English at /, Dari at /fa/, Pashto at
 /ps/; config/urls.py), so a page never changes language by itself. The admin has no
 prefix: it speaks the language the staff member's browser asks for (or the
-``django_language`` cookie), among the offered ones that Django's admin also speaks.
+``django_language`` cookie), among the offered ones that Django's admin also speaks:
+in Django's own catalogues (Dari), or in locale-django/ for those Django lacks (Pashto).
 """
 
 import gettext
@@ -32,11 +33,14 @@ class LocaleMiddleware(locale.LocaleMiddleware):
 
 
 def admin_languages():
-    """Offered languages Django's admin has words for: Pashto has none (its buttons and
-    messages would be English laid out right to left), so a Pashto browser gets English."""
+    """Offered languages Django's admin has words for. Without them its buttons and
+    messages would be English laid out right to left, so such a browser gets English."""
     return [
         code
         for code, _name in settings.LANGUAGES
         if code == settings.LANGUAGE_CODE
-        or gettext.find("django", ADMIN_LOCALE, [translation.to_locale(code)])
+        or any(
+            gettext.find("django", path, [translation.to_locale(code)])
+            for path in (ADMIN_LOCALE, Path(settings.BASE_DIR) / "locale-django")
+        )
     ]

@@ -69,17 +69,36 @@ class FeaturedQuoteInline(admin.TabularInline):
 
 
 class ReportFormBase(forms.ModelForm):
+    publish_despite_quote_check = forms.BooleanField(
+        label=_("Publish despite the quote check"),
+        required=False,
+        help_text=_(
+            "Only when a passage the check flags is right as it is (e.g. translated "
+            "differently); recorded in the report's history."
+        ),
+    )
+
     # The signed-in user, set per request by ReportAdmin.get_form.
     user = None
+    # The quote check's mismatches published over, for the history (see save_model).
+    overridden = ()
 
     def clean(self):
         cleaned = super().clean()
         report = self.instance  # as stored: the form's values are applied after clean()
-        refusal = Report.change_refusal(
-            self.user, changes_of(self), status=report.status if report.pk else None
-        )
+        stored = report.status if report.pk else None
+        refusal = Report.change_refusal(self.user, changes_of(self), status=stored)
         if refusal:
             raise ValidationError(sentence(refusal))
+        publishes = stored != Status.PUBLISHED and cleaned.get("status") == Status.PUBLISHED
+        if publishes and "body" in cleaned:
+            # Checked on the body and debates being saved: a new report is checked too.
+            mismatches = Report.quote_mismatches(cleaned["body"], cleaned.get("debates") or [])
+            override = cleaned.get("publish_despite_quote_check")
+            refusal = Report.quote_refusal(mismatches, override)
+            if refusal:
+                raise ValidationError(sentence(refusal))
+            self.overridden = mismatches
         return cleaned
 
 
@@ -101,9 +120,21 @@ class ReportAdmin(HistoryAdmin):
     list_select_related = ["programme"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["programme", "debates"]
-    actions = ["send_for_review", "publish", "unpublish"]
+    actions = ["send_for_review", "publish", "publish_despite_quote_check", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "byline", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "byline",
+                    "status",
+                    "publish_despite_quote_check",
+                ]
+            },
+        ),
         (None, {"fields": ["programme", "published_on", "debates"]}),
         (_("Body"), {"fields": ["body"]}),
         *translation_fieldsets(Report),
@@ -143,6 +174,9 @@ class ReportAdmin(HistoryAdmin):
         # A published report changed by someone allowed is a correction the public sees.
         if change:
             obj.note_correction(form.changed_data, form.initial.get("status") == Status.PUBLISHED)
+        obj.date_on_publishing()
+        if form.overridden:
+            obj._change_reason = Report.override_reason(form.overridden)
         super().save_model(request, obj, form, change)
 
     def has_change_permission(self, request, obj=None):
@@ -233,6 +267,16 @@ class ReportAdmin(HistoryAdmin):
 
     @admin.action(description=_("Publish selected reports"), permissions=["publish"])
     def publish(self, request, queryset):
+        self._publish(request, queryset, override=False)
+
+    @admin.action(
+        description=_("Publish selected reports despite the quote check (recorded)"),
+        permissions=["publish"],
+    )
+    def publish_despite_quote_check(self, request, queryset):
+        self._publish(request, queryset, override=True)
+
+    def _publish(self, request, queryset, override):
         published = 0
         for report in queryset.exclude(status=Status.PUBLISHED).prefetch_related("debates"):
             debate_ids = {debate.pk for debate in report.debates.all()}
@@ -243,6 +287,10 @@ class ReportAdmin(HistoryAdmin):
                     problem := featured_quote_problem(quote.statement, debate_ids, Status.PUBLISHED)
                 )
             ]
+            mismatches = Report.quote_mismatches(report.body, debate_ids)
+            refusal = Report.quote_refusal(mismatches, override)
+            if refusal:
+                problems.append(refusal)
             if problems:
                 self.message_user(
                     request,
@@ -252,7 +300,10 @@ class ReportAdmin(HistoryAdmin):
                 )
                 continue
             report.status = Status.PUBLISHED
-            report.save(update_fields=["status", "updated_at"])
+            report.date_on_publishing()
+            if mismatches:
+                report._change_reason = Report.override_reason(mismatches)
+            report.save(update_fields=["status", "published_on", "updated_at"])
             published += 1
         if published:
             self.message_user(

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ from debates.models import (
 )
 
 from .markdown import plain_text, render_markdown
-from .quotecheck import redact_withdrawn
+from .quotecheck import check_quotes, redact_withdrawn
 
 
 def featured_quote_problem(statement, debate_ids, report_status):
@@ -46,6 +47,10 @@ def featured_quote_problem(statement, debate_ids, report_status):
             "quote published debates."
         ) % {"quote": _shorten(statement.text), "debate": statement.debate.title}
     return None
+
+
+def _passages(mismatches):
+    return ", ".join(f"“{_shorten(result.passage)}” ({result.verdict})" for result in mismatches)
 
 
 def _shorten(text, limit=60):
@@ -209,6 +214,42 @@ class Report(Corrected, Translatable):
                 "publish reports (anyone may unpublish it)"
             ),
         )
+
+    # Publishing ------------------------------------------------------------------
+    #
+    # The rules of publishing a report, asked by its form and the list actions: it gets
+    # a date, and its quotes are checked against its debates' statements first.
+
+    def date_on_publishing(self):
+        """A published report without a date is dated today, so that lists sort it as new."""
+        if self.status == Status.PUBLISHED and self.published_on is None:
+            self.published_on = timezone.localdate()
+
+    @staticmethod
+    def quote_mismatches(body, debates):
+        """The quoted passages of ``body`` that the quote check finds no exact source for
+        in the statements of ``debates``: misquoted, unsourced or withdrawn."""
+        statements = Statement.objects.filter(debate__in=debates).select_related("debate")
+        return [result for result in check_quotes(body, statements) if not result.matched]
+
+    @staticmethod
+    def quote_refusal(mismatches, override=False):
+        """Why a report whose quote check found ``mismatches`` may not be published, or
+        None. An editor may publish it anyway (``override``): it is recorded in its
+        history (``override_reason``)."""
+        if not mismatches or override:
+            return None
+        return _(
+            "the quote check finds %(count)d quoted passage without an exact source in the "
+            "report's debates (%(passages)s): correct the body, or publish despite the check"
+        ) % {"count": len(mismatches), "passages": _passages(mismatches)}
+
+    @staticmethod
+    def override_reason(mismatches):
+        """The change reason in the history of a report published despite ``mismatches``."""
+        return _("published despite the quote check: %(passages)s") % {
+            "passages": _passages(mismatches)
+        }
 
     @property
     def published_on_display(self):

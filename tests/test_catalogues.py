@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 import polib
 import pytest
 from django.conf import settings
@@ -105,3 +106,76 @@ def test_every_string_marked_in_the_code_is_in_the_catalogues(tmp_path):
         missing = {entry.msgid for entry in made} - {entry.msgid for entry in shipped}
         stale = {entry.msgid for entry in shipped} - {entry.msgid for entry in made}
         assert (missing, stale) == (set(), set()), "run `make messages` and translate"
+
+
+# locale-django/: Django's admin, auth and form strings in Pashto (and the few Dari ones
+# Django leaves empty), written by hand from Django's own catalogues; `make messages`
+# compiles them and never rewrites them.
+DJANGO_STRINGS = BASE / "locale-django"
+DJANGO_CATALOGUES = [
+    Path(django.__file__).parent / part / "locale" / "fa" / "LC_MESSAGES" / "django.po"
+    for part in ("contrib/admin", "contrib/auth", "conf")
+]
+
+
+def django_strings(language, suffix="po"):
+    return DJANGO_STRINGS / language / "LC_MESSAGES" / f"django.{suffix}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_django_string_in_locale_django_is_translated_and_not_fuzzy(language):
+    po = polib.pofile(str(django_strings(language)))
+
+    assert len(po) > 0
+    assert [entry.msgid for entry in po if not entry.translated()] == []
+    assert [entry.msgid for entry in po if "fuzzy" in entry.flags or entry.obsolete] == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_locale_django_keeps_every_placeholder_and_is_compiled(language):
+    po = polib.pofile(str(django_strings(language)))
+    mo = polib.mofile(str(django_strings(language, "mo")))
+    broken = [
+        (entry.msgid, text)
+        for entry in po
+        for text in (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr])
+        if set(placeholders(text)) != set(placeholders(entry.msgid))
+        and set(placeholders(text)) != set(placeholders(entry.msgid_plural))
+    ]
+
+    assert broken == []
+    assert translations(mo) == translations(po), "run `make messages` to compile it"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_locale_django_holds_only_djangos_own_messages_with_their_plurals(language):
+    django_messages = {
+        (entry.msgctxt, entry.msgid): entry.msgid_plural
+        for path in DJANGO_CATALOGUES
+        for entry in polib.pofile(str(path))
+    }
+    ours = {
+        (entry.msgctxt, entry.msgid): entry.msgid_plural
+        for entry in polib.pofile(str(django_strings(language)))
+    }
+
+    assert ours.items() <= django_messages.items(), "copy msgids from Django's catalogues"
+
+
+def test_the_pashto_admin_strings_are_written_with_pashto_letters():
+    po = polib.pofile(str(django_strings("ps")))
+    text = "".join(entry.msgstr or "".join(entry.msgstr_plural.values()) for entry in po)
+
+    # Pashto writes ګ, not the Dari گ, and has letters Dari lacks.
+    assert "گ" not in text
+    assert set("ړټښږ") <= set(text)
+
+
+def test_the_project_catalogues_come_first_and_makemessages_leaves_locale_django_alone():
+    assert settings.LOCALE_PATHS[0] == BASE / "locale"
+    assert DJANGO_STRINGS in map(Path, settings.LOCALE_PATHS)
+    # The header says where the messages come from and that they await review.
+    for language in LANGUAGES:
+        header = polib.pofile(str(django_strings(language))).header
+        assert "Django" in header
+        assert "await review" in header

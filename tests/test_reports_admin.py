@@ -216,3 +216,105 @@ def test_the_preview_shows_the_sanitised_body(editor, make):
     html = editor.get(change_url(report)).content.decode()
     assert "<p>A <em>story</em>.</p>" in html
     assert "alert('x')" not in html
+
+
+# Publishing: a date, and the quote check first ----------------------------------
+
+MISQUOTING = "He said “Russia wants peace badly.”"
+
+
+@pytest.fixture
+def kunduz(make):
+    debate = make.debate()
+    make.statement(debate, text="Russia wants a proxy war.")
+    return debate
+
+
+def test_publishing_a_report_without_a_date_dates_it_today(editor, make):
+    from django.utils import timezone
+
+    report = make.report(status="review", published_on=None)
+    editor.post(change_url(report), report_form(report, published_on="", status="published"))
+    report.refresh_from_db()
+    assert (report.status, report.published_on) == ("published", timezone.localdate())
+    listed = make.report(status="review", published_on=None)
+    editor.post(
+        reverse("admin:reports_report_changelist"),
+        {"action": "publish", "_selected_action": [listed.pk]},
+    )
+    listed.refresh_from_db()
+    assert listed.published_on == timezone.localdate()
+    # Newest first, above a report of 2016.
+    assert list(Report.objects.published().newest_first())[:2] == [listed, report]
+
+
+def test_publishing_keeps_the_date_a_report_was_given(editor, make):
+    report = make.report(status="review", published_on=None)
+    editor.post(change_url(report), report_form(report, status="published"))
+    report.refresh_from_db()
+    assert str(report.published_on) == "2016-01-01"
+
+
+def test_a_report_is_not_published_on_its_first_save_while_a_quote_is_wrong(editor, kunduz):
+    response = editor.post(
+        ADD_REPORT, report_form(debates=[kunduz], body=MISQUOTING, status="published")
+    )
+    assert response.status_code == 200
+    assert "The quote check finds 1 quoted passage without an exact source" in (
+        response.content.decode()
+    )
+    assert not Report.objects.exists()
+    # Saved as a draft, it is kept, and its check shown.
+    editor.post(ADD_REPORT, report_form(debates=[kunduz], body=MISQUOTING, status="draft"))
+    assert Report.objects.get().status == "draft"
+
+
+def test_a_report_with_checked_quotes_is_published_on_its_first_save(editor, kunduz):
+    body = "He said “Russia wants a proxy war.”"
+    response = editor.post(ADD_REPORT, report_form(debates=[kunduz], body=body, status="published"))
+    assert response.status_code == 302
+    assert Report.objects.get().status == "published"
+
+
+def test_an_editor_publishes_despite_the_quote_check_and_the_history_says_so(editor, kunduz, make):
+    report = make.report(status="review", debates=[kunduz], body=MISQUOTING)
+    editor.post(
+        change_url(report), report_form(report, [kunduz], body=MISQUOTING, status="published")
+    )
+    assert Report.objects.get().status == "review"
+    response = editor.post(
+        change_url(report),
+        report_form(
+            report,
+            [kunduz],
+            body=MISQUOTING,
+            status="published",
+            publish_despite_quote_check="on",
+        ),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "published"
+    assert report.history.latest().history_change_reason == (
+        "published despite the quote check: “Russia wants peace badly.” (misquoted)"
+    )
+
+
+def test_the_publish_action_refuses_a_wrong_quote_unless_told_to_override(editor, kunduz, make):
+    report = make.report(status="review", debates=[kunduz], body=MISQUOTING)
+    changelist = reverse("admin:reports_report_changelist")
+    response = editor.post(
+        changelist, {"action": "publish", "_selected_action": [report.pk]}, follow=True
+    )
+    assert "was not published: the quote check finds 1 quoted passage" in (
+        response.content.decode()
+    )
+    assert Report.objects.get().status == "review"
+    editor.post(
+        changelist, {"action": "publish_despite_quote_check", "_selected_action": [report.pk]}
+    )
+    report.refresh_from_db()
+    assert report.status == "published"
+    assert report.history.latest().history_change_reason.startswith(
+        "published despite the quote check"
+    )
