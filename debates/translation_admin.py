@@ -7,12 +7,23 @@ into ``translations`` in its stored form before the model validates them.
 
 from django import forms
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from .languages import HUMAN, MACHINE, TRANSLATION_LANGUAGES, canonical_translations
 
 LANGUAGE_LABELS = {"fa": _("Dari"), "ps": _("Pashto")}
+
+
+# The form fields are made once, at import: their labels are worked out in the staff
+# member's language each time a form is shown.
+def _label_now(message, **values):
+    return gettext(message) % {name: str(value) for name, value in values.items()}
+
+
+_label = lazy(_label_now, str)
 
 
 def field_name(key, language):
@@ -40,22 +51,28 @@ def translation_fields(model):
             else:
                 widget = forms.TextInput(attrs={**attrs, "class": "vTextField"})
             fields[field_name(key, language)] = forms.CharField(
-                label=f"{capfirst(model_field.verbose_name)} ({in_language})",
+                label=_label(
+                    gettext_noop("%(field)s (%(language)s)"),
+                    field=capfirst(model_field.verbose_name),
+                    language=in_language,
+                ),
                 required=False,
                 max_length=model_field.max_length,
                 widget=widget,
             )
         if "method" in model.TRANSLATION_EXTRA:
             fields[field_name("method", language)] = forms.ChoiceField(
-                label=_("%(language)s translation made") % {"language": in_language},
+                label=_label(gettext_noop("%(language)s translation made"), language=in_language),
                 choices=[(HUMAN, _("by a person")), (MACHINE, _("by machine"))],
                 initial=HUMAN,
                 required=False,
             )
         if "reviewed" in model.TRANSLATION_EXTRA:
             fields[field_name("reviewed", language)] = forms.BooleanField(
-                label=_("%(language)s translation checked by a second person")
-                % {"language": in_language},
+                label=_label(
+                    gettext_noop("%(language)s translation checked by a second person"),
+                    language=in_language,
+                ),
                 required=False,
             )
     return fields
