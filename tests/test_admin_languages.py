@@ -8,6 +8,7 @@ are another catalogue's business (tests/test_catalogues.py), so those its catalo
 not translate yet are left out here.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -220,3 +221,16 @@ def test_the_projects_admin_stylesheets_use_logical_properties_so_they_mirror(st
         if PHYSICAL.search(path.read_text())
     }
     assert physical == {}
+
+
+@pytest.mark.parametrize("language", ["fa", "ps"])
+def test_the_admins_scripts_get_every_message_in_the_staff_members_language(staff_client, language):
+    # The calendar, the clock, the selection counter, "Show"/"Hide" of folded fieldsets.
+    script = staff_client.get(reverse("admin:jsi18n"), **in_language(staff_client, language))
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script.text, re.DOTALL)[1])
+    wanted = {
+        f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        for entry in polib.pofile(str(ADMIN_CATALOGUE.with_name("djangojs.po")))
+    }
+
+    assert {key for key in wanted if not catalog.get(key)} == set()

@@ -112,29 +112,35 @@ def test_every_string_marked_in_the_code_is_in_the_catalogues(tmp_path):
 # Django leaves empty), written by hand from Django's own catalogues; `make messages`
 # compiles them and never rewrites them.
 DJANGO_STRINGS = BASE / "locale-django"
-DJANGO_CATALOGUES = [
-    Path(django.__file__).parent / part / "locale" / "fa" / "LC_MESSAGES" / "django.po"
-    for part in ("contrib/admin", "contrib/auth", "conf")
-]
+DJANGO_CATALOGUES = {
+    "django": [
+        Path(django.__file__).parent / part / "locale" / "fa" / "LC_MESSAGES" / "django.po"
+        for part in ("contrib/admin", "contrib/auth", "conf")
+    ],
+    # The admin's calendar, clock, selection counter and "Show"/"Hide".
+    "djangojs": [Path(django.__file__).parent / "contrib/admin/locale/fa/LC_MESSAGES/djangojs.po"],
+}
+# (language, domain) of each catalogue in locale-django/.
+DJANGO_STRING_CATALOGUES = [("fa", "django"), ("ps", "django"), ("ps", "djangojs")]
 
 
-def django_strings(language, suffix="po"):
-    return DJANGO_STRINGS / language / "LC_MESSAGES" / f"django.{suffix}"
+def django_strings(language, suffix="po", domain="django"):
+    return DJANGO_STRINGS / language / "LC_MESSAGES" / f"{domain}.{suffix}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_django_string_in_locale_django_is_translated_and_not_fuzzy(language):
-    po = polib.pofile(str(django_strings(language)))
+@pytest.mark.parametrize(("language", "domain"), DJANGO_STRING_CATALOGUES)
+def test_every_django_string_in_locale_django_is_translated_and_not_fuzzy(language, domain):
+    po = polib.pofile(str(django_strings(language, domain=domain)))
 
     assert len(po) > 0
     assert [entry.msgid for entry in po if not entry.translated()] == []
     assert [entry.msgid for entry in po if "fuzzy" in entry.flags or entry.obsolete] == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_locale_django_keeps_every_placeholder_and_is_compiled(language):
-    po = polib.pofile(str(django_strings(language)))
-    mo = polib.mofile(str(django_strings(language, "mo")))
+@pytest.mark.parametrize(("language", "domain"), DJANGO_STRING_CATALOGUES)
+def test_locale_django_keeps_every_placeholder_and_is_compiled(language, domain):
+    po = polib.pofile(str(django_strings(language, domain=domain)))
+    mo = polib.mofile(str(django_strings(language, "mo", domain)))
     broken = [
         (entry.msgid, text)
         for entry in po
@@ -147,24 +153,27 @@ def test_locale_django_keeps_every_placeholder_and_is_compiled(language):
     assert translations(mo) == translations(po), "run `make messages` to compile it"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_locale_django_holds_only_djangos_own_messages_with_their_plurals(language):
+@pytest.mark.parametrize(("language", "domain"), DJANGO_STRING_CATALOGUES)
+def test_locale_django_holds_only_djangos_own_messages_with_their_plurals(language, domain):
     django_messages = {
         (entry.msgctxt, entry.msgid): entry.msgid_plural
-        for path in DJANGO_CATALOGUES
+        for path in DJANGO_CATALOGUES[domain]
         for entry in polib.pofile(str(path))
     }
     ours = {
         (entry.msgctxt, entry.msgid): entry.msgid_plural
-        for entry in polib.pofile(str(django_strings(language)))
+        for entry in polib.pofile(str(django_strings(language, domain=domain)))
     }
 
     assert ours.items() <= django_messages.items(), "copy msgids from Django's catalogues"
 
 
 def test_the_pashto_admin_strings_are_written_with_pashto_letters():
-    po = polib.pofile(str(django_strings("ps")))
-    text = "".join(entry.msgstr or "".join(entry.msgstr_plural.values()) for entry in po)
+    entries = [
+        *polib.pofile(str(django_strings("ps"))),
+        *polib.pofile(str(django_strings("ps", domain="djangojs"))),
+    ]
+    text = "".join(entry.msgstr or "".join(entry.msgstr_plural.values()) for entry in entries)
 
     # Pashto writes ګ, not the Dari گ, and has letters Dari lacks.
     assert "گ" not in text
@@ -175,7 +184,7 @@ def test_the_project_catalogues_come_first_and_makemessages_leaves_locale_django
     assert settings.LOCALE_PATHS[0] == BASE / "locale"
     assert DJANGO_STRINGS in map(Path, settings.LOCALE_PATHS)
     # The header says where the messages come from and that they await review.
-    for language in LANGUAGES:
-        header = polib.pofile(str(django_strings(language))).header
+    for language, domain in DJANGO_STRING_CATALOGUES:
+        header = polib.pofile(str(django_strings(language, domain=domain))).header
         assert "Django" in header
         assert "await review" in header
