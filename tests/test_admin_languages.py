@@ -3,9 +3,8 @@ English words of Django's admin (issue 13, item 7).
 
 Django ships Persian for its admin but no Pashto; locale-django/ holds the Pashto (and the
 few Dari messages Django leaves empty). Each page's visible text is checked against every
-message of Django's admin catalogue: none may show in English. The project's own strings
-are another catalogue's business (tests/test_catalogues.py), so those its catalogue does
-not translate yet are left out here.
+message of Django's admin catalogue: none may show in English, whether Django or this
+project writes it (tests/test_catalogues.py keeps the project's own catalogue complete).
 """
 
 import json
@@ -73,11 +72,9 @@ def pattern(message):
     return re.compile(start + body + end)
 
 
-def messages(path, untranslated_only=False):
+def messages(path):
     found = set()
     for entry in polib.pofile(str(path)):
-        if untranslated_only and entry.translated():
-            continue
         found.add(entry.msgid)
         if entry.msgid_plural:
             found.add(entry.msgid_plural)
@@ -89,28 +86,10 @@ ADMIN_MESSAGES = {
 }
 
 
-def not_yet_translated(language):
-    """The project's own strings its catalogue does not translate yet: whole pieces, and
-    words within a piece ("Summary (Dari):"). Translated ones are shown translated. A
-    message of placeholders only ("%(article)s %(role)s") would match anything: left out."""
-    catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
-    found = [m for m in messages(catalogue, untranslated_only=True) if pattern(m)]
-    whole = "|".join(".+?".join(map(re.escape, PLACEHOLDER.split(message))) for message in found)
-    words = sorted((m for m in found if not PLACEHOLDER.search(m)), key=len, reverse=True)
-    return (
-        re.compile(whole or "(?!)", re.IGNORECASE | re.DOTALL),
-        re.compile(r"\b(?:{})\b".format("|".join(map(re.escape, words)) or "(?!)"), re.IGNORECASE),
-    )
-
-
 def english_on(html, language):
-    whole, words = not_yet_translated(language)
     found = set()
     for piece in VisibleText(html).pieces:
         text = " ".join(piece.split())
-        if whole.fullmatch(text.rstrip(":")):
-            continue
-        text = words.sub(" ", text)
         found |= {message for message, compiled in ADMIN_MESSAGES.items() if compiled.search(text)}
     return found
 
